@@ -1,0 +1,113 @@
+// Bounds-checked reader for Apache's jute binary archive (big-endian, no tags).
+// Every length prefix is checked against the bytes actually present and against
+// jute.maxbuffer before anything is allocated, so hostile input cannot balloon memory.
+
+export class ProtocolError extends Error {
+  override name = 'ProtocolError';
+}
+
+export class JuteReader {
+  private offset: number;
+  private readonly end: number;
+
+  readonly buffer: Buffer;
+  private readonly maxLengthBytes: number;
+
+  constructor(
+    buffer: Buffer,
+    options: { offset?: number; end?: number; maxLengthBytes?: number } = {},
+  ) {
+    this.buffer = buffer;
+    this.offset = options.offset ?? 0;
+    this.end = options.end ?? buffer.length;
+    this.maxLengthBytes = options.maxLengthBytes ?? 0xfffff;
+  }
+
+  get position(): number {
+    return this.offset;
+  }
+
+  get remaining(): number {
+    return this.end - this.offset;
+  }
+
+  private need(bytes: number, what: string): void {
+    if (this.end - this.offset < bytes) {
+      throw new ProtocolError(`truncated ${what}: need ${bytes} bytes, have ${this.remaining}`);
+    }
+  }
+
+  readInt(): number {
+    this.need(4, 'int');
+    const value = this.buffer.readInt32BE(this.offset);
+    this.offset += 4;
+    return value;
+  }
+
+  readLong(): bigint {
+    this.need(8, 'long');
+    const value = this.buffer.readBigInt64BE(this.offset);
+    this.offset += 8;
+    return value;
+  }
+
+  readBool(): boolean {
+    this.need(1, 'boolean');
+    const value = this.buffer[this.offset] !== 0;
+    this.offset += 1;
+    return value;
+  }
+
+  private readLength(what: string): number {
+    const length = this.readInt();
+    if (length < -1) throw new ProtocolError(`negative ${what} length ${length}`);
+    if (length > this.maxLengthBytes) {
+      throw new ProtocolError(`${what} length ${length} exceeds ${this.maxLengthBytes}`);
+    }
+    if (length > 0) this.need(length, what);
+    return length;
+  }
+
+  /** A buffer field; null when the length prefix is -1. Returns a copy (the frame is reused). */
+  readBuffer(): Buffer | null {
+    const length = this.readLength('buffer');
+    if (length < 0) return null;
+    const value = Buffer.allocUnsafe(length);
+    this.buffer.copy(value, 0, this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  readUString(): string | null {
+    const length = this.readLength('ustring');
+    if (length < 0) return null;
+    const value = this.buffer.toString('utf8', this.offset, this.offset + length);
+    this.offset += length;
+    return value;
+  }
+
+  /** A ustring that must not be null (paths, schemes). Null is read as "" like Java's callers. */
+  readString(): string {
+    return this.readUString() ?? '';
+  }
+
+  /** A vector; null when the count is -1. Each element needs at least one byte, so a count
+   * larger than the remaining bytes is rejected before the loop. */
+  readVector<T>(readElement: (reader: JuteReader) => T): T[] | null {
+    const count = this.readInt();
+    if (count < -1) throw new ProtocolError(`negative vector count ${count}`);
+    if (count < 0) return null;
+    if (count > this.remaining) {
+      throw new ProtocolError(`vector count ${count} exceeds remaining ${this.remaining} bytes`);
+    }
+    const items: T[] = [];
+    for (let i = 0; i < count; i++) items.push(readElement(this));
+    return items;
+  }
+
+  expectEnd(what: string): void {
+    if (this.remaining !== 0) {
+      throw new ProtocolError(`${this.remaining} unexpected trailing bytes after ${what}`);
+    }
+  }
+}

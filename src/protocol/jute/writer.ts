@@ -1,0 +1,96 @@
+// Growable writer for the jute binary archive. Frames are written with a 4-byte length
+// placeholder first so a whole reply is built in one buffer without a second copy.
+
+export class JuteWriter {
+  private buffer: Buffer;
+  private offset = 0;
+
+  constructor(initialBytes = 256) {
+    this.buffer = Buffer.allocUnsafe(initialBytes);
+  }
+
+  get length(): number {
+    return this.offset;
+  }
+
+  private ensure(bytes: number): void {
+    const needed = this.offset + bytes;
+    if (needed <= this.buffer.length) return;
+    let size = this.buffer.length * 2;
+    while (size < needed) size *= 2;
+    const grown = Buffer.allocUnsafe(size);
+    this.buffer.copy(grown, 0, 0, this.offset);
+    this.buffer = grown;
+  }
+
+  writeInt(value: number): this {
+    if (!Number.isInteger(value) || value < -0x80000000 || value > 0x7fffffff) {
+      throw new RangeError(`int out of range: ${value}`);
+    }
+    this.ensure(4);
+    this.buffer.writeInt32BE(value, this.offset);
+    this.offset += 4;
+    return this;
+  }
+
+  writeLong(value: bigint): this {
+    this.ensure(8);
+    this.buffer.writeBigInt64BE(BigInt.asIntN(64, value), this.offset);
+    this.offset += 8;
+    return this;
+  }
+
+  writeBool(value: boolean): this {
+    this.ensure(1);
+    this.buffer[this.offset++] = value ? 1 : 0;
+    return this;
+  }
+
+  writeBuffer(value: Uint8Array | null): this {
+    if (value === null) return this.writeInt(-1);
+    this.writeInt(value.length);
+    this.ensure(value.length);
+    this.buffer.set(value, this.offset);
+    this.offset += value.length;
+    return this;
+  }
+
+  writeUString(value: string | null): this {
+    if (value === null) return this.writeInt(-1);
+    const bytes = Buffer.byteLength(value, 'utf8');
+    this.writeInt(bytes);
+    this.ensure(bytes);
+    this.buffer.write(value, this.offset, bytes, 'utf8');
+    this.offset += bytes;
+    return this;
+  }
+
+  writeVector<T>(items: readonly T[] | null, writeElement: (writer: this, item: T) => void): this {
+    if (items === null) return this.writeInt(-1);
+    this.writeInt(items.length);
+    for (const item of items) writeElement(this, item);
+    return this;
+  }
+
+  /** Reserves a 4-byte length prefix; `endFrame` fills it in. */
+  beginFrame(): number {
+    const at = this.offset;
+    this.ensure(4);
+    this.offset += 4;
+    return at;
+  }
+
+  endFrame(at: number): this {
+    this.buffer.writeInt32BE(this.offset - at - 4, at);
+    return this;
+  }
+
+  /** The bytes written so far (a view; copy it if the writer is reused). */
+  view(): Buffer {
+    return this.buffer.subarray(0, this.offset);
+  }
+
+  reset(): void {
+    this.offset = 0;
+  }
+}
