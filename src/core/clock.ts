@@ -8,6 +8,7 @@ export interface Clock {
 }
 
 export const systemClock: Clock = {
+  // eslint-disable-next-line no-restricted-properties -- the one place cores' wall time comes from
   nowMs: () => Date.now(),
   monotonicMs: () => performance.now(),
 };

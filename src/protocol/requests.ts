@@ -11,7 +11,8 @@
 //   CheckWatchesRequest / RemoveWatchesRequest { ustring path; int type; }
 //   AuthPacket { int type; ustring scheme; buffer auth; }   GetSASLRequest { buffer token; }
 //   SetWatches { long relativeZxid; vector<ustring> dataWatches, existWatches, childWatches; }
-//   SetWatches2 { SetWatches fields; vector<ustring> persistentWatches, persistentRecursiveWatches; }
+//   SetWatches2 { SetWatches fields;
+//                 vector<ustring> persistentWatches, persistentRecursiveWatches; }
 //   ReconfigRequest { ustring joiningServers, leavingServers, newMembers; long curConfigId; }
 //   MultiOperationRecord: ({int type; boolean done; int err;} op)* then {-1, true, -1}
 import { OpCode } from './constants.ts';
@@ -35,15 +36,26 @@ export interface CreateRequest {
   /** -1n unless the opcode is createTTL. */
   readonly ttl: bigint;
 }
-export interface DeleteRequest { readonly type: 'delete'; readonly path: string; readonly version: number }
-export interface DeleteContainerRequest { readonly type: 'deleteContainer'; readonly path: string }
+export interface DeleteRequest {
+  readonly type: 'delete';
+  readonly path: string;
+  readonly version: number;
+}
+export interface DeleteContainerRequest {
+  readonly type: 'deleteContainer';
+  readonly path: string;
+}
 export interface SetDataRequest {
   readonly type: 'setData';
   readonly path: string;
   readonly data: Buffer | null;
   readonly version: number;
 }
-export interface CheckRequest { readonly type: 'check'; readonly path: string; readonly version: number }
+export interface CheckRequest {
+  readonly type: 'check';
+  readonly path: string;
+  readonly version: number;
+}
 export interface ReadRequest {
   readonly type: 'exists' | 'getData' | 'getChildren' | 'getChildren2';
   readonly path: string;
@@ -59,8 +71,15 @@ export interface SetAclRequest {
   readonly acl: readonly Acl[] | null;
   readonly version: number;
 }
-export interface GetEphemeralsRequest { readonly type: 'getEphemerals'; readonly prefixPath: string }
-export interface AddWatchRequest { readonly type: 'addWatch'; readonly path: string; readonly mode: number }
+export interface GetEphemeralsRequest {
+  readonly type: 'getEphemerals';
+  readonly prefixPath: string;
+}
+export interface AddWatchRequest {
+  readonly type: 'addWatch';
+  readonly path: string;
+  readonly mode: number;
+}
 export interface WatchesRequest {
   readonly type: 'checkWatches' | 'removeWatches';
   readonly path: string;
@@ -72,7 +91,10 @@ export interface AuthRequest {
   readonly scheme: string;
   readonly auth: Buffer | null;
 }
-export interface SaslRequest { readonly type: 'sasl'; readonly token: Buffer | null }
+export interface SaslRequest {
+  readonly type: 'sasl';
+  readonly token: Buffer | null;
+}
 export interface SetWatchesRequest {
   readonly type: 'setWatches';
   readonly opcode: typeof OpCode.setWatches | typeof OpCode.setWatches2;
@@ -90,12 +112,20 @@ export interface ReconfigRequest {
   readonly newMembers: string | null;
   readonly curConfigId: bigint;
 }
-export interface EmptyRequest { readonly type: 'ping' | 'whoAmI' | 'closeSession' }
+export interface EmptyRequest {
+  readonly type: 'ping' | 'whoAmI' | 'closeSession';
+}
 
 export type MultiWriteOp = CreateRequest | DeleteRequest | SetDataRequest | CheckRequest;
 export type MultiReadOp = ReadRequest & { readonly type: 'getData' | 'getChildren' };
-export interface MultiRequest { readonly type: 'multi'; readonly ops: readonly MultiWriteOp[] }
-export interface MultiReadRequest { readonly type: 'multiRead'; readonly ops: readonly MultiReadOp[] }
+export interface MultiRequest {
+  readonly type: 'multi';
+  readonly ops: readonly MultiWriteOp[];
+}
+export interface MultiReadRequest {
+  readonly type: 'multiRead';
+  readonly ops: readonly MultiReadOp[];
+}
 
 export type Request =
   | CreateRequest
@@ -130,7 +160,11 @@ function readStrings(reader: JuteReader): string[] {
   return reader.readVector((r) => r.readString()) ?? [];
 }
 
-function readMultiOp(reader: JuteReader, opcode: number, read: boolean): MultiWriteOp | MultiReadOp {
+function readMultiOp(
+  reader: JuteReader,
+  opcode: number,
+  read: boolean,
+): MultiWriteOp | MultiReadOp {
   if (read) {
     if (opcode === OpCode.getData || opcode === OpCode.getChildren) {
       const type = opcode === OpCode.getData ? 'getData' : 'getChildren';

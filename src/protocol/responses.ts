@@ -139,7 +139,9 @@ export function encodeResponse(writer: JuteWriter, response: Response): void {
       writer.writeInt(response.value);
       return;
     case 'whoAmI':
-      writer.writeVector(response.clients, (w, c) => w.writeUString(c.authScheme).writeUString(c.user));
+      writer.writeVector(response.clients, (w, c) =>
+        w.writeUString(c.authScheme).writeUString(c.user),
+      );
       return;
     case 'sasl':
       writer.writeBuffer(response.token);
@@ -217,7 +219,8 @@ export function decodeResponse(opcode: number, reader: JuteReader): Response {
     case OpCode.whoAmI:
       return {
         type: 'whoAmI',
-        clients: reader.readVector((r) => ({ authScheme: r.readString(), user: r.readString() })) ?? [],
+        clients:
+          reader.readVector((r) => ({ authScheme: r.readString(), user: r.readString() })) ?? [],
       };
     case OpCode.sasl:
       return { type: 'sasl', token: reader.readBuffer() };

@@ -1,0 +1,249 @@
+// One client socket: framing, the handshake, request decoding and batched reply writes.
+// Replies produced in one turn of the event loop leave in one socket write. Bad input closes
+// only this connection; a request body that cannot be decoded gets MARSHALLINGERROR.
+import type { Socket } from 'node:net';
+import type { Logger } from '../../core/logger.ts';
+import { ErrorCode, OpCode, Xid } from '../../protocol/constants.ts';
+import {
+  readConnectRequest,
+  writeConnectResponse,
+  type ConnectResponse,
+} from '../../protocol/connect.ts';
+import { FrameSplitter } from '../../protocol/framing.ts';
+import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
+import { JuteWriter } from '../../protocol/jute/writer.ts';
+import { writeWatcherEvent, type Id, type WatcherEvent } from '../../protocol/records.ts';
+import { decodeRequest, type AuthRequest } from '../../protocol/requests.ts';
+import {
+  encodeResponse,
+  writeReplyHeader,
+  type ReplyHeader,
+  type Response,
+} from '../../protocol/responses.ts';
+import { authenticate } from '../pipeline/auth.ts';
+import type { ClientConnection } from '../pipeline/ports.ts';
+import type { ConnectionLink, RequestProcessor } from '../pipeline/request-processor.ts';
+import type { SessionService } from '../pipeline/session-service.ts';
+
+export interface ConnectionContext {
+  readonly processor: RequestProcessor;
+  readonly sessions: SessionService;
+  readonly logger: Logger;
+  readonly maxFrameBytes: number;
+  readonly superDigest: string | undefined;
+  /** Answers a four-letter word; undefined when the bytes are not one. */
+  readonly fourLetterWord: (code: number) => string | undefined;
+  readonly onClose: (connection: Connection) => void;
+}
+
+type Phase = 'new' | 'connecting' | 'established' | 'closed';
+
+let nextConnectionId = 1;
+
+export class Connection implements ClientConnection {
+  readonly id = nextConnectionId++;
+  readonly remoteAddress: string;
+  readonly remotePort: number;
+  readonly authIds: Id[];
+  readonly link: ConnectionLink;
+  readonly establishedAtMs = Date.now();
+  packetsReceived = 0;
+  packetsSent = 0;
+  private phase: Phase = 'new';
+  private readonly splitter: FrameSplitter;
+  private readonly held: Buffer[] = [];
+  private out: JuteWriter | null = null;
+  private readonly socket: Socket;
+  private readonly ctx: ConnectionContext;
+
+  constructor(socket: Socket, ctx: ConnectionContext) {
+    this.socket = socket;
+    this.ctx = ctx;
+    const address = socket.remoteAddress ?? '';
+    this.remoteAddress = address.startsWith('::ffff:') ? address.slice(7) : address;
+    this.remotePort = socket.remotePort ?? 0;
+    this.authIds = [{ scheme: 'ip', id: this.remoteAddress }];
+    this.splitter = new FrameSplitter({ maxFrameBytes: ctx.maxFrameBytes });
+    this.link = ctx.processor.attach(this);
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => this.onData(chunk));
+    socket.on('error', (error) => this.ctx.logger.debug({ err: error.message }, 'socket error'));
+    socket.on('close', () => this.onSocketClosed());
+    socket.on('drain', () => socket.resume());
+  }
+
+  get sessionId(): bigint | undefined {
+    return this.link.sessionId;
+  }
+
+  get queuedRequests(): number {
+    return this.link.queue.length;
+  }
+
+  private onData(chunk: Buffer): void {
+    if (this.phase === 'closed') return;
+    if (this.phase === 'new' && this.splitter.bufferedBytes === 0 && chunk.length >= 4) {
+      const text = this.ctx.fourLetterWord(chunk.readInt32BE(0));
+      if (text !== undefined) {
+        this.phase = 'closed';
+        this.socket.end(text);
+        return;
+      }
+    }
+    try {
+      this.splitter.push(chunk, (frame) => this.onFrame(frame));
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private fail(error: unknown): void {
+    if (!(error instanceof ProtocolError)) throw error;
+    this.ctx.logger.warn(
+      { client: `${this.remoteAddress}:${this.remotePort}`, err: error.message },
+      'closing connection: malformed input',
+    );
+    this.close(error.message);
+  }
+
+  private onFrame(frame: Buffer): void {
+    if (this.phase === 'closed') return;
+    this.packetsReceived++;
+    this.ctx.processor.stats.packetsReceived++;
+    if (this.phase === 'new') {
+      const request = readConnectRequest(
+        new JuteReader(frame, { maxLengthBytes: this.ctx.maxFrameBytes }),
+      );
+      this.phase = 'connecting';
+      this.ctx.sessions.connect(this.link, request);
+      return;
+    }
+    if (this.phase === 'connecting') {
+      // Java clients send auth and setWatches right behind the ConnectRequest.
+      this.held.push(Buffer.from(frame));
+      return;
+    }
+    this.onRequest(frame);
+  }
+
+  private onRequest(frame: Buffer): void {
+    const reader = new JuteReader(frame, { maxLengthBytes: this.ctx.maxFrameBytes });
+    const xid = reader.readInt();
+    const opcode = reader.readInt();
+    const processor = this.ctx.processor;
+    this.ctx.sessions.touch(this.link);
+    let request;
+    try {
+      request = decodeRequest(opcode, reader);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.ctx.logger.warn({ xid, opcode, err: error.message }, 'undecodable request body');
+      processor.rejectInOrder(this.link, xid, opcode, ErrorCode.marshallingError);
+      return;
+    }
+    if (
+      request === undefined ||
+      opcode === OpCode.check ||
+      request.type === 'sasl' ||
+      request.type === 'reconfig'
+    ) {
+      const unsupported = request === undefined || opcode === OpCode.check;
+      if (unsupported) this.ctx.logger.warn({ xid, opcode }, 'unknown opcode: closing connection');
+      processor.rejectInOrder(this.link, xid, opcode, ErrorCode.unimplemented);
+      if (unsupported) this.close('unimplemented opcode');
+      return;
+    }
+    if (request.type === 'auth') return this.onAuth(request);
+    const session =
+      this.link.sessionId === undefined
+        ? undefined
+        : processor.state.sessions.get(this.link.sessionId);
+    if (session === undefined || session.closing) {
+      processor.rejectInOrder(this.link, xid, opcode, ErrorCode.sessionExpired);
+      return;
+    }
+    if (request.type === 'closeSession') return this.ctx.sessions.close(this.link, xid, opcode);
+    processor.submit(this.link, xid, opcode, request);
+  }
+
+  private onAuth(request: AuthRequest): void {
+    const err = authenticate(request, this.authIds, {
+      remoteAddress: this.remoteAddress,
+      superDigest: this.ctx.superDigest,
+    });
+    this.sendReply({ xid: Xid.auth, zxid: 0n, err }, { type: 'empty' });
+    if (err !== ErrorCode.ok) {
+      this.ctx.logger.warn({ scheme: request.scheme }, 'authentication failed: closing connection');
+      this.close('auth failed');
+    }
+  }
+
+  private writer(): JuteWriter {
+    if (this.out === null) {
+      this.out = new JuteWriter(512);
+      queueMicrotask(() => this.flush());
+    }
+    return this.out;
+  }
+
+  private flush(): void {
+    const out = this.out;
+    this.out = null;
+    if (out === null || this.socket.destroyed) return;
+    if (!this.socket.write(out.view())) this.socket.pause();
+  }
+
+  sendConnectResponse(response: ConnectResponse): void {
+    if (this.phase === 'closed') return;
+    const writer = this.writer();
+    const at = writer.beginFrame();
+    writeConnectResponse(writer, response);
+    writer.endFrame(at);
+    this.packetsSent++;
+    if (response.timeOutMs <= 0) return;
+    this.phase = 'established';
+    try {
+      for (const frame of this.held.splice(0)) this.onRequest(frame);
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  sendReply(header: ReplyHeader, response: Response): void {
+    if (this.phase === 'closed') return;
+    const writer = this.writer();
+    const at = writer.beginFrame();
+    writeReplyHeader(writer, header);
+    encodeResponse(writer, response);
+    writer.endFrame(at);
+    this.packetsSent++;
+  }
+
+  sendEvent(event: WatcherEvent, zxid: bigint): void {
+    if (this.phase === 'closed') return;
+    const writer = this.writer();
+    const at = writer.beginFrame();
+    writeReplyHeader(writer, { xid: Xid.notification, zxid, err: 0 });
+    writeWatcherEvent(writer, event);
+    writer.endFrame(at);
+    this.packetsSent++;
+  }
+
+  close(reason: string): void {
+    if (this.phase === 'closed') return;
+    this.phase = 'closed';
+    this.ctx.logger.debug(
+      { client: `${this.remoteAddress}:${this.remotePort}`, reason },
+      'closing connection',
+    );
+    this.flush();
+    this.socket.end();
+    this.ctx.processor.detach(this.link);
+  }
+
+  private onSocketClosed(): void {
+    this.phase = 'closed';
+    this.ctx.processor.detach(this.link);
+    this.ctx.onClose(this);
+  }
+}

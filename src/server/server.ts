@@ -1,0 +1,158 @@
+// Composition root of a standalone server: wires the state, the request pipeline, sessions,
+// the client listener, four-letter words and the periodic work (session expiry on each tick,
+// the container/TTL reaper). All I/O and timers live here and in net/.
+import { createServer, type Server, type Socket } from 'node:net';
+import { systemClock, type Clock } from '../core/clock.ts';
+import type { Logger } from '../core/logger.ts';
+import type { ServerConfig } from './config.ts';
+import { Connection } from './net/connection.ts';
+import { versionDirectorySize } from './net/directory-size.ts';
+import {
+  answerFourLetterWord,
+  fourLetterWordName,
+  type FourLetterWordContext,
+} from './net/four-letter-words.ts';
+import { reapCandidates } from './pipeline/container-reaper.ts';
+import { inMemoryCommitter, type TxnCommitter } from './pipeline/ports.ts';
+import { RequestProcessor } from './pipeline/request-processor.ts';
+import { ServerState, type ServerOptions } from './pipeline/server-state.ts';
+import { SessionService } from './pipeline/session-service.ts';
+import { prepareWrite } from './txn/prepare.ts';
+import { renderConfForFourLetterWord } from './config.ts';
+
+export interface StartServerOptions {
+  readonly config: ServerConfig;
+  readonly logger: Logger;
+  readonly clock?: Clock;
+  readonly committer?: TxnCommitter;
+}
+
+export interface RunningServer {
+  readonly host: string;
+  readonly port: number;
+  readonly processor: RequestProcessor;
+  close(): Promise<void>;
+}
+
+function serverOptions(config: ServerConfig): ServerOptions {
+  return {
+    serverId: 0,
+    tickTimeMs: config.tickTimeMs,
+    minSessionTimeoutMs: config.minSessionTimeoutMs,
+    maxSessionTimeoutMs: config.maxSessionTimeoutMs,
+    extendedTypesEnabled: config.extendedTypesEnabled,
+    superDigest: config.superDigest,
+    containerCheckIntervalMs: config.containerCheckIntervalMs,
+    containerMaxPerMinute: config.containerMaxPerMinute,
+    containerMaxNeverUsedIntervalMs: config.containerMaxNeverUsedIntervalMs,
+  };
+}
+
+/** Deletes due containers and TTL nodes through ordinary txns. */
+function reap(processor: RequestProcessor, clock: Clock): void {
+  const { options, state } = processor;
+  const limit = Math.max(
+    1,
+    Math.floor((options.containerMaxPerMinute * options.containerCheckIntervalMs) / 60000),
+  );
+  const due = reapCandidates(state.tree, {
+    nowWallMs: clock.nowMs(),
+    maxNeverUsedIntervalMs: options.containerMaxNeverUsedIntervalMs,
+    limit,
+  });
+  const ctx = { pending: state.pending, sessionId: 0n, authIds: [], extendedTypesEnabled: true };
+  for (const path of due) {
+    processor.propose(0n, 0, (zxid) => prepareWrite({ type: 'deleteContainer', path }, zxid, ctx), {
+      kind: 'internal',
+    });
+  }
+}
+
+export async function startServer(options: StartServerOptions): Promise<RunningServer> {
+  const { config, logger } = options;
+  const clock = options.clock ?? systemClock;
+  const opts = serverOptions(config);
+  const state = new ServerState(opts, clock);
+  const processor = new RequestProcessor(state, opts, {
+    clock,
+    committer: options.committer ?? inMemoryCommitter,
+    logger,
+    defer: (fn) => setImmediate(fn),
+  });
+  const sessions = new SessionService(processor, { clock, logger });
+  const connections = new Set<Connection>();
+  const perAddress = new Map<string, number>();
+  const fourLetterWords: FourLetterWordContext = {
+    processor,
+    connections: () => connections,
+    whitelist: config.fourLetterWordWhitelist,
+    conf: () =>
+      renderConfForFourLetterWord(config, {
+        dataDirSizeBytes: versionDirectorySize(config.dataDir),
+        dataLogSizeBytes: versionDirectorySize(config.dataLogDir),
+      }),
+    dirs: () =>
+      `datadir_size: ${versionDirectorySize(config.dataDir)}\n` +
+      `logdir_size: ${versionDirectorySize(config.dataLogDir)}\n`,
+    startedAtMs: Date.now(),
+    maxFileDescriptors: 0,
+  };
+  const onSocket = (socket: Socket): void => {
+    const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
+    const count = perAddress.get(address) ?? 0;
+    if (config.maxClientCnxns > 0 && count >= config.maxClientCnxns) {
+      logger.warn(
+        { client: address, max: config.maxClientCnxns },
+        'too many connections from one address',
+      );
+      socket.destroy();
+      return;
+    }
+    perAddress.set(address, count + 1);
+    const connection = new Connection(socket, {
+      processor,
+      sessions,
+      logger,
+      maxFrameBytes: config.juteMaxBufferBytes,
+      superDigest: config.superDigest,
+      fourLetterWord: (code) => {
+        const name = fourLetterWordName(code);
+        return name === undefined ? undefined : answerFourLetterWord(name, fourLetterWords);
+      },
+      onClose: (closed) => {
+        connections.delete(closed);
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left <= 0) perAddress.delete(address);
+        else perAddress.set(address, left);
+      },
+    });
+    connections.add(connection);
+  };
+  const server: Server = createServer({ noDelay: true }, onSocket);
+  const host = config.clientPortAddress ?? '0.0.0.0';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host, port: config.clientPort, backlog: 511 }, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const address = server.address();
+  const port = typeof address === 'object' && address !== null ? address.port : config.clientPort;
+  const expiryTimer = setInterval(() => sessions.expire(), config.tickTimeMs);
+  const reaperTimer = setInterval(() => reap(processor, clock), config.containerCheckIntervalMs);
+  logger.info({ host, port, dataDir: config.dataDir }, 'meerkat serving clients');
+  return {
+    host,
+    port,
+    processor,
+    async close() {
+      clearInterval(expiryTimer);
+      clearInterval(reaperTimer);
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        for (const connection of connections) connection.close('server shutting down');
+      });
+    },
+  };
+}

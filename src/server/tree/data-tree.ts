@@ -1,0 +1,222 @@
+// The znode tree. Mutated only through the apply-side methods below, each called with the
+// zxid and time of a committed txn, so live writes, recovery replay and follower catch-up
+// change it the same way. Every mutation is idempotent by zxid for fuzzy snapshots.
+import { assert } from '../../core/assert.ts';
+import { baseName, childPath, parentPath } from '../../core/path.ts';
+import { openAclUnsafe, readAclUnsafe, type Acl, type Stat } from '../../protocol/records.ts';
+import { nodeKind, visibleOwner } from './ephemeral-type.ts';
+
+export interface DataNode {
+  data: Buffer | null;
+  acl: readonly Acl[];
+  czxid: bigint;
+  mzxid: bigint;
+  pzxid: bigint;
+  ctime: bigint;
+  mtime: bigint;
+  version: number;
+  /** Number of child creations ever (Apache's stored cversion). */
+  cversion: number;
+  aversion: number;
+  /** Stored owner: session id, container marker or TTL encoding (see ephemeral-type.ts). */
+  ephemeralOwner: bigint;
+  readonly children: Set<string>;
+}
+
+export interface CreateNodeArgs {
+  readonly path: string;
+  readonly data: Buffer | null;
+  readonly acl: readonly Acl[];
+  readonly ephemeralOwner: bigint;
+  readonly parentCVersion: number;
+  readonly zxid: bigint;
+  readonly time: bigint;
+}
+
+function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: bigint): DataNode {
+  return {
+    data,
+    acl,
+    czxid: zxid,
+    mzxid: zxid,
+    pzxid: zxid,
+    ctime: time,
+    mtime: time,
+    version: 0,
+    cversion: 0,
+    aversion: 0,
+    ephemeralOwner: 0n,
+    children: new Set(),
+  };
+}
+
+export class DataTree {
+  private readonly nodes = new Map<string, DataNode>();
+  private readonly ephemeralsBySession = new Map<bigint, Set<string>>();
+  /** Containers and TTL nodes: the reaper's candidates. */
+  readonly containers = new Set<string>();
+  readonly ttlNodes = new Set<string>();
+  private dataBytes = 0;
+
+  constructor() {
+    const root = newNode(Buffer.alloc(0), openAclUnsafe, 0n, 0n);
+    this.nodes.set('/', root);
+    this.addSystemNode('/zookeeper', openAclUnsafe);
+    this.addSystemNode('/zookeeper/quota', openAclUnsafe);
+    this.addSystemNode('/zookeeper/config', readAclUnsafe);
+    // Apache sets the config ACL with version -1 at startup, which leaves aversion at -1.
+    this.getNode('/zookeeper/config').aversion = -1;
+  }
+
+  private addSystemNode(path: string, acl: readonly Acl[]): void {
+    this.nodes.set(path, newNode(Buffer.alloc(0), acl, 0n, 0n));
+    this.getNode(parentPath(path)).children.add(baseName(path));
+  }
+
+  get nodeCount(): number {
+    return this.nodes.size;
+  }
+
+  /** Sum of path lengths and data lengths, as Apache's approximate data size. */
+  get approximateDataSize(): number {
+    return this.dataBytes;
+  }
+
+  get(path: string): DataNode | undefined {
+    return this.nodes.get(path);
+  }
+
+  private getNode(path: string): DataNode {
+    const node = this.nodes.get(path);
+    assert(node !== undefined, `node ${path} must exist`);
+    return node;
+  }
+
+  ephemerals(sessionId: bigint): ReadonlySet<string> {
+    return this.ephemeralsBySession.get(sessionId) ?? new Set();
+  }
+
+  sessionsWithEphemerals(): ReadonlyMap<bigint, ReadonlySet<string>> {
+    return this.ephemeralsBySession;
+  }
+
+  /** Applies a create. Returns false (no change) when the node already exists (replay). */
+  createNode(args: CreateNodeArgs): boolean {
+    const parent = this.nodes.get(parentPath(args.path));
+    assert(parent !== undefined, `parent of ${args.path} must exist when applying create`);
+    const name = baseName(args.path);
+    if (parent.children.has(name)) return false;
+    if (args.parentCVersion > parent.cversion) {
+      parent.cversion = args.parentCVersion;
+      parent.pzxid = args.zxid;
+    }
+    const node = newNode(args.data, args.acl, args.zxid, args.time);
+    node.ephemeralOwner = args.ephemeralOwner;
+    parent.children.add(name);
+    this.nodes.set(args.path, node);
+    this.dataBytes += args.path.length + (args.data?.length ?? 0);
+    this.indexOwner(args.path, args.ephemeralOwner, true);
+    return true;
+  }
+
+  /** Applies a delete. Returns false when the node is already gone (replay). */
+  deleteNode(path: string, zxid: bigint): boolean {
+    const node = this.nodes.get(path);
+    if (node === undefined) return false;
+    assert(node.children.size === 0, `deleted node ${path} must have no children`);
+    const parent = this.getNode(parentPath(path));
+    parent.children.delete(baseName(path));
+    if (zxid > parent.pzxid) parent.pzxid = zxid;
+    this.nodes.delete(path);
+    this.dataBytes -= path.length + (node.data?.length ?? 0);
+    this.indexOwner(path, node.ephemeralOwner, false);
+    return true;
+  }
+
+  private indexOwner(path: string, owner: bigint, add: boolean): void {
+    switch (nodeKind(owner)) {
+      case 'persistent':
+        return;
+      case 'container':
+        if (add) this.containers.add(path);
+        else this.containers.delete(path);
+        return;
+      case 'ttl':
+        if (add) this.ttlNodes.add(path);
+        else this.ttlNodes.delete(path);
+        return;
+      case 'ephemeral': {
+        let paths = this.ephemeralsBySession.get(owner);
+        if (add) {
+          if (paths === undefined) this.ephemeralsBySession.set(owner, (paths = new Set()));
+          paths.add(path);
+        } else if (paths !== undefined) {
+          paths.delete(path);
+          if (paths.size === 0) this.ephemeralsBySession.delete(owner);
+        }
+        return;
+      }
+    }
+  }
+
+  setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): void {
+    const node = this.getNode(path);
+    this.dataBytes += (data?.length ?? 0) - (node.data?.length ?? 0);
+    node.data = data;
+    node.version = version;
+    node.mzxid = zxid;
+    node.mtime = time;
+  }
+
+  setAcl(path: string, acl: readonly Acl[], aversion: number): void {
+    const node = this.getNode(path);
+    node.acl = acl;
+    node.aversion = aversion;
+  }
+
+  /** The client-visible Stat of a node. */
+  stat(node: DataNode): Stat {
+    const numChildren = node.children.size;
+    return {
+      czxid: node.czxid,
+      mzxid: node.mzxid,
+      ctime: node.ctime,
+      mtime: node.mtime,
+      version: node.version,
+      cversion: (node.cversion * 2 - numChildren) | 0,
+      aversion: node.aversion,
+      ephemeralOwner: visibleOwner(node.ephemeralOwner),
+      dataLength: node.data?.length ?? 0,
+      numChildren,
+      pzxid: node.pzxid,
+    };
+  }
+
+  /** Number of descendants of `path` (not counting the node itself). */
+  descendantCount(path: string): number {
+    const start = this.nodes.get(path);
+    if (start === undefined) return 0;
+    let count = 0;
+    const stack: [string, DataNode][] = [[path, start]];
+    while (stack.length > 0) {
+      const [at, node] = stack.pop() as [string, DataNode];
+      for (const name of node.children) {
+        const childAt = childPath(at, name);
+        const child = this.getNode(childAt);
+        count++;
+        if (child.children.size > 0) stack.push([childAt, child]);
+      }
+    }
+    return count;
+  }
+
+  /** All paths, parents before children (for dumps and snapshots). */
+  *paths(): IterableIterator<string> {
+    const stack = ['/'];
+    while (stack.length > 0) {
+      const at = stack.pop() as string;
+      yield at;
+      for (const name of this.getNode(at).children) stack.push(childPath(at, name));
+    }
+  }
+}
