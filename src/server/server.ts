@@ -97,6 +97,22 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     startedAtMs: Date.now(),
     maxFileDescriptors: 0,
   };
+  // globalOutstandingLimit: past it, stop reading from every client until replies catch up.
+  const throttled = new Set<Connection>();
+  const resumeWhenBelowLimit = (): void => {
+    if (processor.outstanding >= config.globalOutstandingLimit) {
+      setImmediate(resumeWhenBelowLimit);
+      return;
+    }
+    for (const connection of throttled) connection.resumeReading();
+    throttled.clear();
+  };
+  const throttle = (connection: Connection): void => {
+    if (processor.outstanding < config.globalOutstandingLimit) return;
+    connection.pauseReading();
+    if (throttled.size === 0) setImmediate(resumeWhenBelowLimit);
+    throttled.add(connection);
+  };
   const onSocket = (socket: Socket): void => {
     const address = (socket.remoteAddress ?? '').replace(/^::ffff:/, '');
     const count = perAddress.get(address) ?? 0;
@@ -119,8 +135,10 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         const name = fourLetterWordName(code);
         return name === undefined ? undefined : answerFourLetterWord(name, fourLetterWords);
       },
+      throttle,
       onClose: (closed) => {
         connections.delete(closed);
+        throttled.delete(closed);
         const left = (perAddress.get(address) ?? 1) - 1;
         if (left <= 0) perAddress.delete(address);
         else perAddress.set(address, left);

@@ -34,6 +34,8 @@ export interface ConnectionContext {
   /** Answers a four-letter word; undefined when the bytes are not one. */
   readonly fourLetterWord: (code: number) => string | undefined;
   readonly onClose: (connection: Connection) => void;
+  /** Called after each chunk: may pause reading while the server is over its limit. */
+  readonly throttle: (connection: Connection) => void;
 }
 
 type Phase = 'new' | 'connecting' | 'established' | 'closed';
@@ -95,6 +97,15 @@ export class Connection implements ClientConnection {
     } catch (error) {
       this.fail(error);
     }
+    this.ctx.throttle(this);
+  }
+
+  pauseReading(): void {
+    this.socket.pause();
+  }
+
+  resumeReading(): void {
+    if (this.phase !== 'closed') this.socket.resume();
   }
 
   private fail(error: unknown): void {

@@ -85,6 +85,7 @@ export class RequestProcessor {
   private batch: { txn: Txn; origin: TxnOrigin }[] = [];
   private flushScheduled = false;
   private commitsInFlight = 0;
+  private queuedCount = 0;
   readonly links = new Map<WatcherId, ConnectionLink>();
   /** The connection each session is attached to (the last one that connected with it). */
   readonly linkBySession = new Map<bigint, ConnectionLink>();
@@ -96,11 +97,9 @@ export class RequestProcessor {
     this.stats = new ServerStats();
   }
 
-  /** Txns prepared but not yet applied, plus queued requests: Apache's "Outstanding". */
+  /** Requests received and not yet answered: Apache's "Outstanding". */
   get outstanding(): number {
-    let queued = 0;
-    for (const link of this.links.values()) queued += link.queue.length;
-    return queued;
+    return this.queuedCount;
   }
 
   attach(conn: ClientConnection): ConnectionLink {
@@ -120,6 +119,7 @@ export class RequestProcessor {
   /** The socket is gone: its watches go with it; the session lives on until it expires. */
   detach(link: ConnectionLink): void {
     link.closed = true;
+    this.queuedCount -= link.queue.length;
     link.queue.length = 0;
     this.links.delete(link.conn.id);
     this.state.watches.removeWatcher(link.conn.id);
@@ -243,7 +243,7 @@ export class RequestProcessor {
     const sessionId = link.sessionId ?? 0n;
     if (isWriteRequest(request) || closeAfter) {
       const entry: WriteEntry = { kind: 'write', xid, opcode, receivedAtMs, closeAfter };
-      link.queue.push(entry);
+      this.enqueue(link, entry);
       const ctx = {
         pending: this.state.pending,
         sessionId,
@@ -260,8 +260,18 @@ export class RequestProcessor {
     if (link.queue.length === 0) {
       this.answerRead(link, entry);
     } else {
-      link.queue.push(entry);
+      this.enqueue(link, entry);
     }
+  }
+
+  private enqueue(link: ConnectionLink, entry: Entry): void {
+    link.queue.push(entry);
+    this.queuedCount++;
+  }
+
+  private dequeue(link: ConnectionLink): void {
+    link.queue.shift();
+    this.queuedCount--;
   }
 
   /** closeSession: every ephemeral of the session goes, including pending ones. */
@@ -312,11 +322,11 @@ export class RequestProcessor {
       if (head === undefined) return;
       if (head.kind === 'write') {
         if (head.result === undefined) return;
-        link.queue.shift();
+        this.dequeue(link);
         const { err, zxid, response } = head.result;
         this.reply(link, head, err, zxid, response, head.closeAfter);
       } else {
-        link.queue.shift();
+        this.dequeue(link);
         this.answerRead(link, head);
       }
     }
@@ -333,7 +343,7 @@ export class RequestProcessor {
       closeAfter: false,
       result: { err, zxid: this.state.lastAppliedZxid, response: emptyResponse },
     };
-    link.queue.push(entry);
+    this.enqueue(link, entry);
     this.drain(link);
   }
 

@@ -55,7 +55,10 @@ export class SessionService {
       const session = this.processor.state.sessions.get(sessionId);
       if (link.closed || session === undefined) return;
       this.processor.bind(link, sessionId);
-      this.logger.debug({ session: hex(sessionId), timeOutMs }, 'session established');
+      this.logger.info(
+        { session: hex(sessionId), timeOutMs, client: link.conn.remoteAddress },
+        'session established',
+      );
       link.conn.sendConnectResponse({
         protocolVersion: 0,
         timeOutMs,

@@ -77,11 +77,12 @@ function isSequential(flags: number): boolean {
   );
 }
 
+/** The node kind follows the opcode for containers and TTL nodes, the flags otherwise. */
 function ownerFor(request: CreateRequest, sessionId: bigint): bigint {
+  if (request.opcode === OpCode.createContainer) return containerOwner;
+  if (request.opcode === OpCode.createTTL) return ownerForTtl(request.ttl);
   const flags = request.flags;
   if (flags === CreateMode.ephemeral || flags === CreateMode.ephemeralSequential) return sessionId;
-  if (flags === CreateMode.container) return containerOwner;
-  if (isTtlMode(flags)) return ownerForTtl(request.ttl);
   return 0n;
 }
 
@@ -92,9 +93,6 @@ function validateCreateMode(request: CreateRequest, ctx: PrepareContext): void {
     if (!ctx.extendedTypesEnabled) fail(ErrorCode.unimplemented);
     if (request.ttl <= 0n || request.ttl > ttlMaxMs) fail(ErrorCode.badArguments);
   } else if (request.ttl >= 0n) {
-    fail(ErrorCode.badArguments);
-  }
-  if (request.opcode === OpCode.createContainer && flags !== CreateMode.container) {
     fail(ErrorCode.badArguments);
   }
 }
