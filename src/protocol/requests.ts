@@ -200,8 +200,7 @@ function readMultiOps(reader: JuteReader, read: boolean): (MultiWriteOp | MultiR
     const opcode = reader.readInt();
     const done = reader.readBool();
     reader.readInt(); // err: always -1 from clients
-    if (done) return ops;
-    if (ops.length >= reader.remaining) throw new ProtocolError('multi longer than its frame');
+    if (done) return ops; // every op consumed at least its 9-byte header, so this ends
     ops.push(readMultiOp(reader, opcode, read));
   }
 }

@@ -20,6 +20,11 @@ export class JuteReader {
     this.buffer = buffer;
     this.offset = options.offset ?? 0;
     this.end = options.end ?? buffer.length;
+    if (this.offset < 0 || this.end > buffer.length || this.offset > this.end) {
+      throw new RangeError(
+        `reader window [${this.offset}, ${this.end}) outside ${buffer.length} bytes`,
+      );
+    }
     this.maxLengthBytes = options.maxLengthBytes ?? 0xfffff;
   }
 

@@ -34,8 +34,11 @@ export class JuteWriter {
   }
 
   writeLong(value: bigint): this {
+    if (value < -0x8000000000000000n || value > 0x7fffffffffffffffn) {
+      throw new RangeError(`long out of range: ${value}`);
+    }
     this.ensure(8);
-    this.buffer.writeBigInt64BE(BigInt.asIntN(64, value), this.offset);
+    this.buffer.writeBigInt64BE(value, this.offset);
     this.offset += 8;
     return this;
   }
