@@ -171,7 +171,11 @@ const timeout: IntRule = { min: -1, max: int32Max, expected: 'a positive integer
 
 function intSchema(rule: IntRule) {
   const error = rule.expected;
-  return z.number({ error }).int({ error }).min(rule.min, { error }).max(rule.max, { error })
+  return z
+    .number({ error })
+    .int({ error })
+    .min(rule.min, { error })
+    .max(rule.max, { error })
     .refine((n) => n !== 0 || rule !== timeout, { error });
 }
 const nonEmpty = z.string({ error: 'a non-empty string' }).min(1, { error: 'a non-empty string' });
@@ -187,7 +191,9 @@ interface KindSchemas {
   readonly expected: string;
 }
 const kinds = (text: z.ZodType<unknown, string>, value: z.ZodType, expected: string) => ({
-  text, value, expected,
+  text,
+  value,
+  expected,
 });
 const namedKinds = {
   bool: kinds(z.stringbool({ truthy: ['true'], falsy: ['false'] }), booleanSchema, 'true or false'),
@@ -264,7 +270,10 @@ const scalarKeys: ReadonlyMap<string, readonly [FieldPath, Kind]> = new Map([
 
 /** Known keys Meerkat does not act on: kept in `raw`, no warning. */
 const rawOnlyKeys = new Set([
-  'dynamicConfigFile', 'secureClientPortAddress', 'sslQuorum', 'portUnification',
+  'dynamicConfigFile',
+  'secureClientPortAddress',
+  'sslQuorum',
+  'portUnification',
   'serverCnxnFactory',
 ]);
 const rawOnlyPattern = /^(ssl\.|metricsProvider\.|(group|weight)\.[0-9]+$)/;
@@ -383,7 +392,10 @@ function parseServer(id: number, value: string): QuorumServerSpec | undefined {
   const [quorumPort, electionPort, role = 'participant', ...more] = parts;
   if (extra !== undefined || more.length > 0) return undefined;
   const candidate: Record<string, unknown> = {
-    id, host, quorumPort: portOf(quorumPort), electionPort: portOf(electionPort),
+    id,
+    host,
+    quorumPort: portOf(quorumPort),
+    electionPort: portOf(electionPort),
     role: role.toLowerCase(),
   };
   if (clientPart !== undefined) {
@@ -407,7 +419,10 @@ function applyKey(draft: Draft, key: string, value: string, source: string): boo
     if (field === undefined) (draft as Record<string, unknown>)[path] = result.data;
     else if (group === 'admin' || group === 'autopurge') draft[group][field] = result.data;
   } else if (key === '4lw.commands.whitelist') {
-    const names = value.split(',').map((s) => s.trim()).filter((s) => s !== '');
+    const names = value
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
     draft['fourLetterWordWhitelist'] = names.includes('*') ? 'all' : names;
   } else if (key.startsWith('server.')) {
     const idText = key.slice('server.'.length);

@@ -37,21 +37,25 @@ function isValidId(scheme: string, id: string): boolean {
     case 'world':
       return id === 'anyone';
     case 'digest':
-      return id.split(':').length === 2;
+      return javaSplitCount(id, ':') === 2;
     case 'ip':
       return isValidIpAcl(id);
-    case 'super':
-    case 'sasl':
-    case 'x509':
-      return true;
     default:
+      // Only the providers a default Apache server has: world, digest, ip (and auth).
       return false;
   }
 }
 
-/** Schemes whose ids `auth` expands to (ip is not "authenticated" in Apache's sense). */
+/** Java's String.split(sep).length: trailing empty strings are dropped. */
+function javaSplitCount(text: string, separator: string): number {
+  const parts = text.split(separator);
+  while (parts.length > 0 && parts[parts.length - 1] === '') parts.pop();
+  return parts.length;
+}
+
+/** Schemes `auth` expands to: authenticated providers (ip is not one; super has none). */
 function isAuthenticatedScheme(scheme: string): boolean {
-  return scheme === 'digest' || scheme === 'sasl' || scheme === 'x509' || scheme === 'super';
+  return scheme === 'digest';
 }
 
 /** Validates and expands an ACL list; undefined means INVALIDACL. Duplicates are removed. */

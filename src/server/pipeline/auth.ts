@@ -19,10 +19,10 @@ export function authenticate(
   switch (request.scheme) {
     case 'digest': {
       const id = digestId((request.auth ?? Buffer.alloc(0)).toString('utf8'));
-      addId(authIds, { scheme: 'digest', id });
       if (context.superDigest !== undefined && id === context.superDigest) {
         addId(authIds, { scheme: 'super', id: '' });
       }
+      addId(authIds, { scheme: 'digest', id });
       return ErrorCode.ok;
     }
     case 'ip':

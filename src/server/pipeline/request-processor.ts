@@ -3,7 +3,7 @@
 // changes) and committed in batches; each connection's replies leave in request order, and a
 // read waits behind that connection's earlier writes, as Apache's CommitProcessor makes it.
 import type { Clock } from '../../core/clock.ts';
-import { Perms } from '../../protocol/constants.ts';
+import { ErrorCode, Perms } from '../../protocol/constants.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Request } from '../../protocol/requests.ts';
 import { emptyResponse, type Response } from '../../protocol/responses.ts';
@@ -20,8 +20,15 @@ import { ServerStats } from './server-stats.ts';
 /** What to do once a txn is applied. */
 export type TxnOrigin =
   | { readonly kind: 'request'; readonly link: ConnectionLink; readonly entry: WriteEntry }
-  | { readonly kind: 'callback'; readonly onApplied: () => void }
-  | { readonly kind: 'internal' };
+  | {
+      readonly kind: 'callback';
+      readonly onApplied: () => void;
+      /** The txn could not be made durable and was not applied. */
+      readonly onFailed: () => void;
+    };
+
+/** After a failed commit, writes are refused outright for this long before trying again. */
+export const writesRefusedAfterFailureMs = 1000;
 
 export interface WriteEntry {
   readonly kind: 'write';
@@ -85,6 +92,9 @@ export class RequestProcessor {
   private batch: { txn: Txn; origin: TxnOrigin }[] = [];
   private flushScheduled = false;
   private commitsInFlight = 0;
+  /** Bumped by a failed commit: batches of an older generation fail instead of applying. */
+  private generation = 0;
+  private writesRefusedUntilMs = Number.NEGATIVE_INFINITY;
   private queuedCount = 0;
   readonly links = new Map<WatcherId, ConnectionLink>();
   /** The connection each session is attached to (the last one that connected with it). */
@@ -163,12 +173,13 @@ export class RequestProcessor {
     if (batch.length === 0) return;
     this.batch = [];
     this.commitsInFlight++;
+    const generation = this.generation;
     this.ports.committer.commit(
       batch.map((b) => b.txn),
       (error) => {
         this.commitsInFlight--;
-        if (error !== undefined) {
-          this.failBatch(batch, error);
+        if (error !== undefined || generation !== this.generation) {
+          this.failBatch(batch, generation, error);
           return;
         }
         for (const { txn, origin } of batch) this.applyCommitted(txn, origin);
@@ -176,12 +187,57 @@ export class RequestProcessor {
     );
   }
 
-  /** A batch that could not be made durable: its writes fail and their connections close. */
-  private failBatch(batch: { txn: Txn; origin: TxnOrigin }[], error: Error): void {
-    this.ports.logger.error({ err: error.message, txns: batch.length }, 'commit failed');
-    for (const { origin } of batch) {
-      if (origin.kind === 'request') origin.link.conn.close('commit failed');
+  /** True while writes are refused after a failed commit (disk full, I/O error). */
+  get writesRefused(): boolean {
+    return this.ports.clock.monotonicMs() < this.writesRefusedUntilMs;
+  }
+
+  /**
+   * A batch that could not be made durable. Everything prepared since the last applied txn
+   * was prepared on top of it, so all of it fails: pending changes are dropped, zxids are
+   * handed out again from the last applied one, and writes are refused for a while. Reads
+   * go on. Nothing failed was applied, so the tree never holds an unlogged change.
+   */
+  private failBatch(
+    batch: { txn: Txn; origin: TxnOrigin }[],
+    generation: number,
+    error: Error | undefined,
+  ): void {
+    const failed = [...batch];
+    if (generation === this.generation) {
+      this.generation++;
+      failed.push(...this.batch);
+      this.batch = [];
+      this.state.pending.clear();
+      this.state.lastProposedZxid = this.state.lastAppliedZxid;
+      this.writesRefusedUntilMs = this.ports.clock.monotonicMs() + writesRefusedAfterFailureMs;
+      this.ports.logger.error(
+        { err: error?.message, txns: failed.length, lastZxid: this.state.lastAppliedZxid },
+        'COMMIT FAILED: writes are refused until the txn log can be written again',
+      );
     }
+    for (const { origin } of failed) {
+      if (origin.kind === 'callback') {
+        origin.onFailed();
+        continue;
+      }
+      const entry = origin.entry;
+      entry.result = {
+        err: ErrorCode.systemError,
+        zxid: this.state.lastAppliedZxid,
+        response: emptyResponse,
+      };
+      if (entry.closeAfter) this.reopenSession(origin.link.sessionId);
+      this.drain(origin.link);
+    }
+  }
+
+  /** A closeSession that failed to commit: the session lives on and expires normally. */
+  private reopenSession(sessionId: bigint | undefined): void {
+    const session = sessionId === undefined ? undefined : this.state.sessions.get(sessionId);
+    if (session === undefined) return;
+    session.closing = false;
+    this.state.sessions.touch(session, this.ports.clock.monotonicMs());
   }
 
   private applyCommitted(txn: Txn, origin: TxnOrigin): void {
@@ -208,8 +264,6 @@ export class RequestProcessor {
         return;
       case 'callback':
         origin.onApplied();
-        return;
-      case 'internal':
         return;
     }
   }
@@ -241,6 +295,10 @@ export class RequestProcessor {
     link.lastOpcode = opcode;
     link.lastCxid = xid;
     const sessionId = link.sessionId ?? 0n;
+    if (isWriteRequest(request) && this.writesRefused) {
+      this.rejectInOrder(link, xid, opcode, ErrorCode.systemError);
+      return;
+    }
     if (isWriteRequest(request) || closeAfter) {
       const entry: WriteEntry = { kind: 'write', xid, opcode, receivedAtMs, closeAfter };
       this.enqueue(link, entry);
@@ -332,15 +390,24 @@ export class RequestProcessor {
     }
   }
 
-  /** Replies with an error right away, in order (e.g. SESSIONEXPIRED on a closing session). */
-  rejectInOrder(link: ConnectionLink, xid: number, opcode: number, err: number): void {
+  /**
+   * Answers with an error in reply order (right away unless earlier writes are pending), e.g.
+   * SESSIONEXPIRED on a closing session; with `closeAfter` the socket closes after it.
+   */
+  rejectInOrder(
+    link: ConnectionLink,
+    xid: number,
+    opcode: number,
+    err: number,
+    closeAfter = false,
+  ): void {
     const receivedAtMs = this.ports.clock.monotonicMs();
     const entry: WriteEntry = {
       kind: 'write',
       xid,
       opcode,
       receivedAtMs,
-      closeAfter: false,
+      closeAfter,
       result: { err, zxid: this.state.lastAppliedZxid, response: emptyResponse },
     };
     this.enqueue(link, entry);

@@ -19,16 +19,18 @@ export interface ServerOptions {
 }
 
 export class ServerState {
-  readonly tree = new DataTree();
+  readonly tree: DataTree;
   readonly sessions: SessionTable;
   readonly watches = new WatchManager();
-  readonly pending = new PendingChanges(this.tree);
+  readonly pending: PendingChanges;
   /** Highest zxid handed to a prepared txn. */
   lastProposedZxid = 0n;
   /** Highest zxid applied to the tree: what replies and the connect check report. */
   lastAppliedZxid = 0n;
 
   constructor(options: ServerOptions, clock: Clock) {
+    this.tree = new DataTree({ extendedTypesEnabled: options.extendedTypesEnabled });
+    this.pending = new PendingChanges(this.tree);
     this.sessions = new SessionTable({
       tickMs: options.tickTimeMs,
       firstSessionId: initialSessionId(options.serverId, clock.nowMs()),

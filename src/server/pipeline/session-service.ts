@@ -67,9 +67,11 @@ export class SessionService {
         readOnly,
       });
     };
+    const onFailed = (): void => link.conn.close('session could not be created');
     this.processor.propose(sessionId, 0, () => ({ type: 'createSession', timeoutMs: timeOutMs }), {
       kind: 'callback',
       onApplied,
+      onFailed,
     });
   }
 
@@ -137,14 +139,16 @@ export class SessionService {
         { session: hex(session.id), timeoutMs: session.timeoutMs },
         'expiring session: timeout exceeded',
       );
-      this.processor.propose(
-        session.id,
-        0,
-        (zxid) => this.processor.closeSessionBody(session.id, zxid),
-        {
-          kind: 'internal',
-        },
-      );
+      const onFailed = (): void => {
+        session.closing = false;
+        this.processor.state.sessions.touch(session, this.clock.monotonicMs());
+      };
+      const body = (zxid: bigint) => this.processor.closeSessionBody(session.id, zxid);
+      this.processor.propose(session.id, 0, body, {
+        kind: 'callback',
+        onApplied: () => undefined,
+        onFailed,
+      });
     }
   }
 }

@@ -5,6 +5,7 @@ import { assert } from '../../core/assert.ts';
 import { baseName, childPath, parentPath } from '../../core/path.ts';
 import { openAclUnsafe, readAclUnsafe, type Acl, type Stat } from '../../protocol/records.ts';
 import { nodeKind, visibleOwner } from './ephemeral-type.ts';
+import { SnapshotCursor, type NodeRecord, type PreImage } from './snapshot-cursor.ts';
 
 export interface DataNode {
   data: Buffer | null;
@@ -21,6 +22,8 @@ export interface DataNode {
   /** Stored owner: session id, container marker or TTL encoding (see ephemeral-type.ts). */
   ephemeralOwner: bigint;
   readonly children: Set<string>;
+  /** The snapshot walk that last visited this node (copy-on-write bookkeeping). */
+  snapshotEpoch: number;
 }
 
 export interface CreateNodeArgs {
@@ -47,6 +50,24 @@ function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: b
     aversion: 0,
     ephemeralOwner: 0n,
     children: new Set(),
+    snapshotEpoch: 0,
+  };
+}
+
+function recordOf(path: string, node: DataNode): NodeRecord {
+  return {
+    path,
+    data: node.data,
+    acl: node.acl,
+    czxid: node.czxid,
+    mzxid: node.mzxid,
+    pzxid: node.pzxid,
+    ctime: node.ctime,
+    mtime: node.mtime,
+    version: node.version,
+    cversion: node.cversion,
+    aversion: node.aversion,
+    ephemeralOwner: node.ephemeralOwner,
   };
 }
 
@@ -57,10 +78,17 @@ export class DataTree {
   readonly containers = new Set<string>();
   readonly ttlNodes = new Set<string>();
   private dataBytes = 0;
+  private snapshot: SnapshotCursor | null = null;
+  private snapshotEpochs = 0;
 
-  constructor() {
+  /** zoo.cfg extendedTypesEnabled: decides how owners with 0xFF in the top byte read. */
+  readonly extendedTypesEnabled: boolean;
+
+  constructor(options: { extendedTypesEnabled?: boolean } = {}) {
+    this.extendedTypesEnabled = options.extendedTypesEnabled ?? false;
     const root = newNode(Buffer.alloc(0), openAclUnsafe, 0n, 0n);
     this.nodes.set('/', root);
+    this.dataBytes = 1;
     this.addSystemNode('/zookeeper', openAclUnsafe);
     this.addSystemNode('/zookeeper/quota', openAclUnsafe);
     this.addSystemNode('/zookeeper/config', readAclUnsafe);
@@ -71,6 +99,7 @@ export class DataTree {
   private addSystemNode(path: string, acl: readonly Acl[]): void {
     this.nodes.set(path, newNode(Buffer.alloc(0), acl, 0n, 0n));
     this.getNode(parentPath(path)).children.add(baseName(path));
+    this.dataBytes += path.length;
   }
 
   get nodeCount(): number {
@@ -105,13 +134,17 @@ export class DataTree {
     const parent = this.nodes.get(parentPath(args.path));
     assert(parent !== undefined, `parent of ${args.path} must exist when applying create`);
     const name = baseName(args.path);
-    if (parent.children.has(name)) return false;
+    this.preserve(parentPath(args.path), parent);
+    // Raised only when larger, so replaying an old create never moves them back.
     if (args.parentCVersion > parent.cversion) {
       parent.cversion = args.parentCVersion;
       parent.pzxid = args.zxid;
     }
+    if (parent.children.has(name)) return false;
     const node = newNode(args.data, args.acl, args.zxid, args.time);
     node.ephemeralOwner = args.ephemeralOwner;
+    // Created after the snapshot's zxid: the walk must not copy it.
+    node.snapshotEpoch = this.snapshot?.epoch ?? 0;
     parent.children.add(name);
     this.nodes.set(args.path, node);
     this.dataBytes += args.path.length + (args.data?.length ?? 0);
@@ -122,11 +155,16 @@ export class DataTree {
   /** Applies a delete. Returns false when the node is already gone (replay). */
   deleteNode(path: string, zxid: bigint): boolean {
     const node = this.nodes.get(path);
-    if (node === undefined) return false;
+    const parent = this.nodes.get(parentPath(path));
+    if (parent !== undefined && zxid > parent.pzxid) {
+      this.preserve(parentPath(path), parent);
+      parent.pzxid = zxid;
+    }
+    if (node === undefined || parent === undefined) return false;
     assert(node.children.size === 0, `deleted node ${path} must have no children`);
-    const parent = this.getNode(parentPath(path));
+    this.preserve(path, node);
+    this.preserve(parentPath(path), parent);
     parent.children.delete(baseName(path));
-    if (zxid > parent.pzxid) parent.pzxid = zxid;
     this.nodes.delete(path);
     this.dataBytes -= path.length + (node.data?.length ?? 0);
     this.indexOwner(path, node.ephemeralOwner, false);
@@ -134,7 +172,7 @@ export class DataTree {
   }
 
   private indexOwner(path: string, owner: bigint, add: boolean): void {
-    switch (nodeKind(owner)) {
+    switch (nodeKind(owner, this.extendedTypesEnabled)) {
       case 'persistent':
         return;
       case 'container':
@@ -161,6 +199,7 @@ export class DataTree {
 
   setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): void {
     const node = this.getNode(path);
+    this.preserve(path, node);
     this.dataBytes += (data?.length ?? 0) - (node.data?.length ?? 0);
     node.data = data;
     node.version = version;
@@ -170,8 +209,67 @@ export class DataTree {
 
   setAcl(path: string, acl: readonly Acl[], aversion: number): void {
     const node = this.getNode(path);
+    this.preserve(path, node);
     node.acl = acl;
     node.aversion = aversion;
+  }
+
+  private preserve(path: string, node: DataNode): void {
+    const snapshot = this.snapshot;
+    if (snapshot === null || node.snapshotEpoch === snapshot.epoch) return;
+    snapshot.preserve(path, () => ({ record: recordOf(path, node), children: [...node.children] }));
+  }
+
+  /** Starts a point-in-time walk of the tree as it is now (at `zxid`). */
+  beginSnapshot(zxid: bigint): SnapshotCursor {
+    assert(this.snapshot === null, 'one snapshot at a time');
+    const epoch = ++this.snapshotEpochs;
+    const source = {
+      visit: (path: string, at: number): PreImage | undefined => {
+        const node = this.nodes.get(path);
+        if (node === undefined) return undefined;
+        node.snapshotEpoch = at;
+        return { record: recordOf(path, node), children: [...node.children] };
+      },
+      markVisited: (path: string, at: number): void => {
+        const node = this.nodes.get(path);
+        if (node !== undefined) node.snapshotEpoch = at;
+      },
+    };
+    this.snapshot = new SnapshotCursor({ zxid, epoch, source });
+    return this.snapshot;
+  }
+
+  endSnapshot(cursor: SnapshotCursor): void {
+    if (this.snapshot === cursor) this.snapshot = null;
+  }
+
+  /** Restores one node from a snapshot; parents come before their children. */
+  loadNode(record: NodeRecord): void {
+    const existing = this.nodes.get(record.path);
+    const node = existing ?? newNode(null, record.acl, 0n, 0n);
+    if (existing !== undefined) {
+      this.dataBytes -= record.path.length + (existing.data?.length ?? 0);
+      this.indexOwner(record.path, existing.ephemeralOwner, false);
+    } else if (record.path !== '/') {
+      const parent = this.nodes.get(parentPath(record.path));
+      assert(parent !== undefined, `snapshot lists ${record.path} before its parent`);
+      parent.children.add(baseName(record.path));
+      this.nodes.set(record.path, node);
+    }
+    node.data = record.data;
+    node.acl = record.acl;
+    node.czxid = record.czxid;
+    node.mzxid = record.mzxid;
+    node.pzxid = record.pzxid;
+    node.ctime = record.ctime;
+    node.mtime = record.mtime;
+    node.version = record.version;
+    node.cversion = record.cversion;
+    node.aversion = record.aversion;
+    node.ephemeralOwner = record.ephemeralOwner;
+    this.dataBytes += record.path.length + (record.data?.length ?? 0);
+    this.indexOwner(record.path, record.ephemeralOwner, true);
   }
 
   /** The client-visible Stat of a node. */
@@ -185,7 +283,7 @@ export class DataTree {
       version: node.version,
       cversion: (node.cversion * 2 - numChildren) | 0,
       aversion: node.aversion,
-      ephemeralOwner: visibleOwner(node.ephemeralOwner),
+      ephemeralOwner: visibleOwner(node.ephemeralOwner, this.extendedTypesEnabled),
       dataLength: node.data?.length ?? 0,
       numChildren,
       pzxid: node.pzxid,

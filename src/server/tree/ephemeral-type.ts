@@ -12,10 +12,14 @@ export function ownerForTtl(ttlMs: bigint): bigint {
   return ttlMarker | ttlMs;
 }
 
-export function nodeKind(owner: bigint): NodeKind {
+/**
+ * With extended types off (Apache's default) only 0 and the container marker are special:
+ * any other owner is a session, even one with 0xFF in the top byte (server id 255).
+ */
+export function nodeKind(owner: bigint, extendedTypesEnabled: boolean): NodeKind {
   if (owner === 0n) return 'persistent';
   if (owner === containerOwner) return 'container';
-  if ((owner & ttlMarker) === ttlMarker && owner < 0n) return 'ttl';
+  if (extendedTypesEnabled && (owner & ttlMarker) === ttlMarker) return 'ttl';
   return 'ephemeral';
 }
 
@@ -24,6 +28,6 @@ export function ttlOf(owner: bigint): bigint {
 }
 
 /** The ephemeralOwner clients see: the session for ephemerals, otherwise 0. */
-export function visibleOwner(owner: bigint): bigint {
-  return nodeKind(owner) === 'ephemeral' ? owner : 0n;
+export function visibleOwner(owner: bigint, extendedTypesEnabled: boolean): bigint {
+  return nodeKind(owner, extendedTypesEnabled) === 'ephemeral' ? owner : 0n;
 }

@@ -86,6 +86,13 @@ export class PendingChanges implements NodeStates {
     }
   }
 
+  /** Forgets every pending change (their txns failed to commit). */
+  clear(): void {
+    this.byPath.clear();
+    this.ordered.length = 0;
+    this.head = 0;
+  }
+
   get size(): number {
     return this.byPath.size;
   }

@@ -115,7 +115,9 @@ function prepareCreate(request: CreateRequest, ctx: PrepareContext, view: Scratc
     : request.path;
   validatePathOrFail(path);
   if (view.get(path) !== undefined) fail(ErrorCode.nodeExists);
-  if (nodeKind(parent.ephemeralOwner) === 'ephemeral') fail(ErrorCode.noChildrenForEphemerals);
+  if (nodeKind(parent.ephemeralOwner, ctx.extendedTypesEnabled) === 'ephemeral') {
+    fail(ErrorCode.noChildrenForEphemerals);
+  }
   const ephemeralOwner = ownerFor(request, ctx.sessionId);
   const parentCVersion = (parent.cversion + 1) | 0;
   view.set(parentPath, {
@@ -157,12 +159,18 @@ function prepareDelete(request: DeleteRequest, ctx: PrepareContext, view: Scratc
 }
 
 /** The reaper's delete of an empty container or expired TTL node: no ACL check. */
-export function prepareDeleteContainer(path: string, view: Scratch): TxnBody {
+export function prepareDeleteContainer(
+  path: string,
+  view: Scratch,
+  extendedTypesEnabled: boolean,
+): TxnBody {
   const parentPath = parentForWrite(path);
   if (specialPaths.has(path)) fail(ErrorCode.badArguments);
   const node = requireNode(view, path);
   if (node.numChildren > 0) fail(ErrorCode.notEmpty);
-  if (nodeKind(node.ephemeralOwner) === 'ephemeral') fail(ErrorCode.badVersion);
+  if (nodeKind(node.ephemeralOwner, extendedTypesEnabled) === 'ephemeral') {
+    fail(ErrorCode.badVersion);
+  }
   const parent = requireNode(view, parentPath);
   view.set(parentPath, { ...parent, numChildren: parent.numChildren - 1 });
   view.set(path, null);
@@ -213,7 +221,7 @@ function prepareOp(
     case 'check':
       return prepareCheck(op, ctx, view);
     case 'deleteContainer':
-      return prepareDeleteContainer(op.path, view);
+      return prepareDeleteContainer(op.path, view, ctx.extendedTypesEnabled);
   }
 }
 

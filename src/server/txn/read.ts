@@ -83,7 +83,7 @@ function getAcl(ctx: ReadContext, path: string): ReadResult {
 
 function getEphemerals(ctx: ReadContext, prefix: string): ReadResult {
   const all = [...ctx.tree.ephemerals(ctx.sessionId)];
-  const matchAll = prefix.trim() === '' || prefix === '/';
+  const matchAll = prefix.trim() === '' || prefix.trim() === '/';
   return ok({ type: 'strings', items: matchAll ? all : all.filter((p) => p.startsWith(prefix)) });
 }
 

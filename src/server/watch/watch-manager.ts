@@ -61,11 +61,11 @@ export class WatchManager {
     const exact = map.get(path);
     if (exact !== undefined) {
       for (const [watcher, bits] of [...exact]) {
-        if (exclude?.has(watcher) === true) continue;
-        fired.add(watcher);
+        // A one-shot watch is consumed even when its notification is suppressed (Apache).
         if ((bits & WatchMode.standard) !== 0) {
           this.clearBits(table, path, watcher, WatchMode.standard);
         }
+        if (exclude?.has(watcher) !== true) fired.add(watcher);
       }
     }
     if (table === 'data' && this.recursiveCount > 0) this.triggerAncestors(path, fired, exclude);

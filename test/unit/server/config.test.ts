@@ -97,18 +97,43 @@ void describe('parseZooCfg values', () => {
   void it('reads every typed key', () => {
     const { config, warnings } = parse(
       [
-        'tickTime=2000', 'clientPort=22181', 'clientPortAddress=127.0.0.1',
-        'secureClientPort=2281', 'clientPortListenBacklog=50', 'dataDir=/d', 'dataLogDir=/l',
-        'maxClientCnxns=0', 'maxCnxns=500', 'minSessionTimeout=3000', 'maxSessionTimeout=9000',
-        'initLimit=10', 'syncLimit=5', 'electionAlg=3', 'peerType=Observer', 'snapCount=10',
-        'preAllocSize=1024', 'forceSync=NO', 'globalOutstandingLimit=7',
-        'extendedTypesEnabled=TRUE', 'jute.maxbuffer=4096', 'znode.container.checkIntervalMs=5',
-        'znode.container.maxPerMinute=6', 'znode.container.maxNeverUsedIntervalMs=7',
-        'admin.enableServer=false', 'admin.serverAddress=127.0.0.1', 'admin.serverPort=9090',
-        'admin.commandURL=/cmd', 'autopurge.snapRetainCount=5', 'autopurge.purgeInterval=24',
-        'standaloneEnabled=false', 'reconfigEnabled=true', 'skipACL=yes',
-        'quorumListenOnAllIPs=true', 'localSessionsEnabled=true',
-        'localSessionsUpgradingEnabled=true', 'superDigest=super:abc=',
+        'tickTime=2000',
+        'clientPort=22181',
+        'clientPortAddress=127.0.0.1',
+        'secureClientPort=2281',
+        'clientPortListenBacklog=50',
+        'dataDir=/d',
+        'dataLogDir=/l',
+        'maxClientCnxns=0',
+        'maxCnxns=500',
+        'minSessionTimeout=3000',
+        'maxSessionTimeout=9000',
+        'initLimit=10',
+        'syncLimit=5',
+        'electionAlg=3',
+        'peerType=Observer',
+        'snapCount=10',
+        'preAllocSize=1024',
+        'forceSync=NO',
+        'globalOutstandingLimit=7',
+        'extendedTypesEnabled=TRUE',
+        'jute.maxbuffer=4096',
+        'znode.container.checkIntervalMs=5',
+        'znode.container.maxPerMinute=6',
+        'znode.container.maxNeverUsedIntervalMs=7',
+        'admin.enableServer=false',
+        'admin.serverAddress=127.0.0.1',
+        'admin.serverPort=9090',
+        'admin.commandURL=/cmd',
+        'autopurge.snapRetainCount=5',
+        'autopurge.purgeInterval=24',
+        'standaloneEnabled=false',
+        'reconfigEnabled=true',
+        'skipACL=yes',
+        'quorumListenOnAllIPs=true',
+        'localSessionsEnabled=true',
+        'localSessionsUpgradingEnabled=true',
+        'superDigest=super:abc=',
       ].join('\n'),
     );
     assert.deepEqual(warnings, []);
@@ -116,9 +141,10 @@ void describe('parseZooCfg values', () => {
       [config.tickTimeMs, config.clientPort, config.clientPortAddress, config.secureClientPort],
       [2000, 22181, '127.0.0.1', 2281],
     );
-    assert.deepEqual([config.clientPortListenBacklog, config.dataDir, config.dataLogDir], [
-      50, '/d', '/l',
-    ]);
+    assert.deepEqual(
+      [config.clientPortListenBacklog, config.dataDir, config.dataLogDir],
+      [50, '/d', '/l'],
+    );
     assert.deepEqual([config.maxClientCnxns, config.maxCnxns], [0, 500]);
     assert.deepEqual([config.minSessionTimeoutMs, config.maxSessionTimeoutMs], [3000, 9000]);
     assert.deepEqual([config.initLimit, config.syncLimit, config.electionAlg], [10, 5, 3]);
@@ -282,11 +308,17 @@ void describe('zoo.cfg syntax and unknown keys', () => {
   void it('accepts known-but-ignored keys silently', () => {
     const { config, warnings } = withDataDir(
       [
-        'dynamicConfigFile=/etc/zk/zoo.cfg.dynamic', 'secureClientPortAddress=0.0.0.0',
-        'sslQuorum=true', 'portUnification=false', 'serverCnxnFactory=x.NettyServerCnxnFactory',
-        'ssl.keyStore.location=/k', 'ssl.quorum.trustStore.password=p',
-        'metricsProvider.className=x.PrometheusMetricsProvider', 'metricsProvider.httpPort=7000',
-        'group.1=1:2:3', 'weight.1=1',
+        'dynamicConfigFile=/etc/zk/zoo.cfg.dynamic',
+        'secureClientPortAddress=0.0.0.0',
+        'sslQuorum=true',
+        'portUnification=false',
+        'serverCnxnFactory=x.NettyServerCnxnFactory',
+        'ssl.keyStore.location=/k',
+        'ssl.quorum.trustStore.password=p',
+        'metricsProvider.className=x.PrometheusMetricsProvider',
+        'metricsProvider.httpPort=7000',
+        'group.1=1:2:3',
+        'weight.1=1',
       ].join('\n'),
     );
     assert.deepEqual(warnings, []);
@@ -296,9 +328,18 @@ void describe('zoo.cfg syntax and unknown keys', () => {
 
   void it('reads Java properties syntax: comments, separators, continuations, escapes', () => {
     const text = [
-      '# comment', '! also a comment', '', '   ', '  tickTime = 2000  ', 'clientPort:22181',
-      'maxClientCnxns 10', 'dataDir=/very/\\', '    long/path', 'win=C:\\\\zk\\\\data',
-      'empty', 'u=\\u0041b',
+      '# comment',
+      '! also a comment',
+      '',
+      '   ',
+      '  tickTime = 2000  ',
+      'clientPort:22181',
+      'maxClientCnxns 10',
+      'dataDir=/very/\\',
+      '    long/path',
+      'win=C:\\\\zk\\\\data',
+      'empty',
+      'u=\\u0041b',
     ].join('\r\n');
     assert.deepEqual(parseProperties(text), [
       ['tickTime', '2000'],
@@ -310,9 +351,10 @@ void describe('zoo.cfg syntax and unknown keys', () => {
       ['u', 'Ab'],
     ]);
     const { config } = parse(text);
-    assert.deepEqual([config.tickTimeMs, config.clientPort, config.maxClientCnxns], [
-      2000, 22181, 10,
-    ]);
+    assert.deepEqual(
+      [config.tickTimeMs, config.clientPort, config.maxClientCnxns],
+      [2000, 22181, 10],
+    );
   });
 
   void it('treats a trailing backslash on the last line as nothing', () => {
@@ -332,21 +374,48 @@ void describe('server.N', () => {
     );
     assert.deepEqual(config.servers, [
       { id: 1, host: 'zk1', quorumPort: 2888, electionPort: 3888, role: 'participant' },
-      { id: 2, host: 'zk2', quorumPort: 2888, electionPort: 3888, role: 'observer',
-        clientPort: 2181 },
-      { id: 3, host: '10.0.0.3', quorumPort: 2888, electionPort: 3888, role: 'participant',
-        clientAddress: '0.0.0.0', clientPort: 2182 },
-      { id: 4, host: '::1', quorumPort: 2888, electionPort: 3888, role: 'participant',
-        clientAddress: '::1', clientPort: 2183 },
+      {
+        id: 2,
+        host: 'zk2',
+        quorumPort: 2888,
+        electionPort: 3888,
+        role: 'observer',
+        clientPort: 2181,
+      },
+      {
+        id: 3,
+        host: '10.0.0.3',
+        quorumPort: 2888,
+        electionPort: 3888,
+        role: 'participant',
+        clientAddress: '0.0.0.0',
+        clientPort: 2182,
+      },
+      {
+        id: 4,
+        host: '::1',
+        quorumPort: 2888,
+        electionPort: 3888,
+        role: 'participant',
+        clientAddress: '::1',
+        clientPort: 2183,
+      },
     ]);
   });
 
-  const format =
-    'host:quorumPort:electionPort[:participant|observer][;[clientAddress:]clientPort]';
+  const format = 'host:quorumPort:electionPort[:participant|observer][;[clientAddress:]clientPort]';
   const bad = [
-    'zk1:2888', 'zk1:abc:3888', 'zk1:2888:3888:leader', 'zk1:2888:3888:observer:x',
-    ':2888:3888', 'zk1:2888:3888;', 'zk1:2888:3888;h:x', 'zk1:2888:99999', 'a|b:1:2',
-    'zk1:2888:3888;2181;2182', '[::1:2888:3888',
+    'zk1:2888',
+    'zk1:abc:3888',
+    'zk1:2888:3888:leader',
+    'zk1:2888:3888:observer:x',
+    ':2888:3888',
+    'zk1:2888:3888;',
+    'zk1:2888:3888;h:x',
+    'zk1:2888:99999',
+    'a|b:1:2',
+    'zk1:2888:3888;2181;2182',
+    '[::1:2888:3888',
   ];
   for (const value of bad) {
     void it(`rejects server.1=${value}`, () => {
