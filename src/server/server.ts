@@ -36,7 +36,8 @@ export interface RunningServer {
 
 function serverOptions(config: ServerConfig): ServerOptions {
   return {
-    serverId: 0,
+    // Apache's standalone session tracker uses server id 1 for session ids.
+    serverId: 1,
     tickTimeMs: config.tickTimeMs,
     minSessionTimeoutMs: config.minSessionTimeoutMs,
     maxSessionTimeoutMs: config.maxSessionTimeoutMs,
@@ -60,11 +61,16 @@ function reap(processor: RequestProcessor, clock: Clock): void {
     maxNeverUsedIntervalMs: options.containerMaxNeverUsedIntervalMs,
     limit,
   });
-  const ctx = { pending: state.pending, sessionId: 0n, authIds: [], extendedTypesEnabled: true };
+  const ctx = {
+    pending: state.pending,
+    sessionId: 0n,
+    authIds: [],
+    extendedTypesEnabled: options.extendedTypesEnabled,
+  };
   for (const path of due) {
-    processor.propose(0n, 0, (zxid) => prepareWrite({ type: 'deleteContainer', path }, zxid, ctx), {
-      kind: 'internal',
-    });
+    const body = (zxid: bigint) => prepareWrite({ type: 'deleteContainer', path }, zxid, ctx);
+    const nothing = (): void => undefined;
+    processor.propose(0n, 0, body, { kind: 'callback', onApplied: nothing, onFailed: nothing });
   }
 }
 

@@ -38,7 +38,8 @@ export interface ConnectionContext {
   readonly throttle: (connection: Connection) => void;
 }
 
-type Phase = 'new' | 'connecting' | 'established' | 'closed';
+/** `closing`: a reply that ends the connection is queued; nothing after it is read. */
+type Phase = 'new' | 'connecting' | 'established' | 'closing' | 'closed';
 
 let nextConnectionId = 1;
 
@@ -54,6 +55,8 @@ export class Connection implements ClientConnection {
   private phase: Phase = 'new';
   private readonly splitter: FrameSplitter;
   private readonly held: Buffer[] = [];
+  /** The first bytes of a new connection, until four have come (a four-letter word?). */
+  private preamble: Buffer | null = Buffer.alloc(0);
   private out: JuteWriter | null = null;
   private readonly socket: Socket;
   private readonly ctx: ConnectionContext;
@@ -83,9 +86,16 @@ export class Connection implements ClientConnection {
   }
 
   private onData(chunk: Buffer): void {
-    if (this.phase === 'closed') return;
-    if (this.phase === 'new' && this.splitter.bufferedBytes === 0 && chunk.length >= 4) {
-      const text = this.ctx.fourLetterWord(chunk.readInt32BE(0));
+    if (this.phase === 'closed' || this.phase === 'closing') return;
+    let data = chunk;
+    if (this.preamble !== null) {
+      data = this.preamble.length === 0 ? chunk : Buffer.concat([this.preamble, chunk]);
+      if (data.length < 4) {
+        this.preamble = Buffer.from(data);
+        return;
+      }
+      this.preamble = null;
+      const text = this.ctx.fourLetterWord(data.readInt32BE(0));
       if (text !== undefined) {
         this.phase = 'closed';
         this.socket.end(text);
@@ -93,7 +103,7 @@ export class Connection implements ClientConnection {
       }
     }
     try {
-      this.splitter.push(chunk, (frame) => this.onFrame(frame));
+      this.splitter.push(data, (frame) => this.onFrame(frame));
     } catch (error) {
       this.fail(error);
     }
@@ -118,7 +128,7 @@ export class Connection implements ClientConnection {
   }
 
   private onFrame(frame: Buffer): void {
-    if (this.phase === 'closed') return;
+    if (this.phase === 'closed' || this.phase === 'closing') return;
     this.packetsReceived++;
     this.ctx.processor.stats.packetsReceived++;
     if (this.phase === 'new') {
@@ -159,9 +169,12 @@ export class Connection implements ClientConnection {
       request.type === 'reconfig'
     ) {
       const unsupported = request === undefined || opcode === OpCode.check;
-      if (unsupported) this.ctx.logger.warn({ xid, opcode }, 'unknown opcode: closing connection');
-      processor.rejectInOrder(this.link, xid, opcode, ErrorCode.unimplemented);
-      if (unsupported) this.close('unimplemented opcode');
+      if (unsupported) {
+        // Earlier replies go out first, then UNIMPLEMENTED, then the close.
+        this.ctx.logger.warn({ xid, opcode }, 'unknown opcode: closing connection');
+        this.phase = 'closing';
+      }
+      processor.rejectInOrder(this.link, xid, opcode, ErrorCode.unimplemented, unsupported);
       return;
     }
     if (request.type === 'auth') return this.onAuth(request);
@@ -214,7 +227,10 @@ export class Connection implements ClientConnection {
     if (response.timeOutMs <= 0) return;
     this.phase = 'established';
     try {
-      for (const frame of this.held.splice(0)) this.onRequest(frame);
+      for (const frame of this.held.splice(0)) {
+        if (this.phase !== 'established') break;
+        this.onRequest(frame);
+      }
     } catch (error) {
       this.fail(error);
     }
