@@ -13,7 +13,8 @@ import {
   type FourLetterWordContext,
 } from './net/four-letter-words.ts';
 import { reapCandidates } from './pipeline/container-reaper.ts';
-import { inMemoryCommitter, type TxnCommitter } from './pipeline/ports.ts';
+import { DurableStore } from './persistence/durable-store.ts';
+import type { OpenLogFile } from './persistence/file-txn-log.ts';
 import { RequestProcessor } from './pipeline/request-processor.ts';
 import { ServerState, type ServerOptions } from './pipeline/server-state.ts';
 import { SessionService } from './pipeline/session-service.ts';
@@ -24,13 +25,15 @@ export interface StartServerOptions {
   readonly config: ServerConfig;
   readonly logger: Logger;
   readonly clock?: Clock;
-  readonly committer?: TxnCommitter;
+  /** Opens txn log segments; tests inject disk faults (ENOSPC, EIO) here. */
+  readonly openLogFile?: OpenLogFile;
 }
 
 export interface RunningServer {
   readonly host: string;
   readonly port: number;
   readonly processor: RequestProcessor;
+  readonly store: DurableStore;
   close(): Promise<void>;
 }
 
@@ -79,9 +82,24 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   const clock = options.clock ?? systemClock;
   const opts = serverOptions(config);
   const state = new ServerState(opts, clock);
+  const store = await DurableStore.open({
+    options: {
+      dataDir: config.dataDir,
+      dataLogDir: config.dataLogDir,
+      snapCount: config.snapCount,
+      preAllocSizeKb: config.preAllocSizeKb,
+      forceSync: config.forceSync,
+      snapRetainCount: config.autopurge.snapRetainCount,
+      purgeIntervalHours: config.autopurge.purgeIntervalHours,
+      ...(options.openLogFile === undefined ? {} : { openLogFile: options.openLogFile }),
+    },
+    state,
+    logger,
+    clock,
+  });
   const processor = new RequestProcessor(state, opts, {
     clock,
-    committer: options.committer ?? inMemoryCommitter,
+    committer: store.log,
     logger,
     defer: (fn) => setImmediate(fn),
   });
@@ -154,13 +172,18 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
   };
   const server: Server = createServer({ noDelay: true }, onSocket);
   const host = config.clientPortAddress ?? '0.0.0.0';
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen({ host, port: config.clientPort, backlog: 511 }, () => {
-      server.off('error', reject);
-      resolve();
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen({ host, port: config.clientPort, backlog: 511 }, () => {
+        server.off('error', reject);
+        resolve();
+      });
     });
-  });
+  } catch (error) {
+    await store.close();
+    throw error;
+  }
   const address = server.address();
   const port = typeof address === 'object' && address !== null ? address.port : config.clientPort;
   const expiryTimer = setInterval(() => sessions.expire(), config.tickTimeMs);
@@ -170,6 +193,7 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
     host,
     port,
     processor,
+    store,
     async close() {
       clearInterval(expiryTimer);
       clearInterval(reaperTimer);
@@ -177,6 +201,8 @@ export async function startServer(options: StartServerOptions): Promise<RunningS
         server.close(() => resolve());
         for (const connection of connections) connection.close('server shutting down');
       });
+      while (!processor.idle) await new Promise((resolve) => setImmediate(resolve));
+      await store.close();
     },
   };
 }

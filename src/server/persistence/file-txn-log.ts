@@ -1,0 +1,172 @@
+// The transaction log on disk, as the standalone server's TxnCommitter. Group commit: every
+// batch handed over while a write is in flight is merged into the next single write and
+// single fdatasync, and `done` is called only after that sync (forceSync=no skips it).
+// Segments are preallocated in preAllocSize steps and rolled over when a snapshot starts.
+// After a failed write nothing queued is acknowledged, and the next write starts again at
+// the end of the last durable record, so a failure never leaves a gap or a duplicate zxid.
+import { open as openFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { Logger } from '../../core/logger.ts';
+import type { TxnCommitter } from '../pipeline/ports.ts';
+import type { Txn } from '../txn/txn.ts';
+import { encodeLogHeader, encodeRecords, logHeaderBytes, segmentName } from './log-format.ts';
+import { fsyncDirectory } from './fs-util.ts';
+
+interface PendingBatch {
+  readonly txns: readonly Txn[];
+  readonly done: (error: Error | undefined) => void;
+}
+
+/** The part of a file handle the log uses: the disk is an injected edge, so tests can fail it. */
+export interface LogFile {
+  write(
+    buffer: Buffer,
+    offset: number,
+    length: number,
+    position: number,
+  ): Promise<{ bytesWritten: number }>;
+  truncate(length: number): Promise<void>;
+  datasync(): Promise<void>;
+  sync(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export type OpenLogFile = (path: string) => Promise<LogFile>;
+
+export const openLogFile: OpenLogFile = (path) => openFile(path, 'w+');
+
+export interface TxnLogOptions {
+  readonly dir: string;
+  readonly open?: OpenLogFile;
+  readonly preAllocBytes: number;
+  readonly forceSync: boolean;
+  readonly logger: Logger;
+  /** Called after each durable write with its txn count (drives snapshots). */
+  readonly onDurable?: (txnCount: number) => void;
+}
+
+export class FileTxnLog implements TxnCommitter {
+  private readonly options: TxnLogOptions;
+  private handle: LogFile | undefined;
+  /** A failed write may have left bytes past `offset`: cut them before writing again. */
+  private dirty = false;
+  private segment = '';
+  private offset = 0;
+  private allocated = 0;
+  private queue: PendingBatch[] = [];
+  private writing = false;
+  private rollPending = false;
+  private closed = false;
+  /** Durable records written, for metrics and tests. */
+  txnsWritten = 0;
+  syncs = 0;
+
+  constructor(options: TxnLogOptions) {
+    this.options = options;
+  }
+
+  get currentSegment(): string {
+    return this.segment;
+  }
+
+  commit(txns: readonly Txn[], done: (error: Error | undefined) => void): void {
+    if (this.closed) {
+      done(new Error('txn log is closed'));
+      return;
+    }
+    this.queue.push({ txns, done });
+    if (!this.writing) void this.drain();
+  }
+
+  /** The next batch starts a new segment (called when a snapshot begins). */
+  rollOver(): void {
+    this.rollPending = true;
+  }
+
+  private async drain(): Promise<void> {
+    this.writing = true;
+    while (this.queue.length > 0) {
+      const batch = this.queue;
+      this.queue = [];
+      const txns =
+        batch.length === 1 ? (batch[0] as PendingBatch).txns : batch.flatMap((b) => b.txns);
+      try {
+        await this.write(txns);
+      } catch (error) {
+        this.dirty = true;
+        const failure = error instanceof Error ? error : new Error(String(error));
+        this.options.logger.error(
+          { err: failure.message, segment: this.segment, txns: txns.length },
+          'txn log write failed: refusing the batch and everything queued behind it',
+        );
+        const failed = [...batch, ...this.queue];
+        this.queue = [];
+        for (const b of failed) b.done(failure);
+        continue;
+      }
+      for (const b of batch) b.done(undefined);
+      this.options.onDurable?.(txns.length);
+    }
+    this.writing = false;
+  }
+
+  private async write(txns: readonly Txn[]): Promise<void> {
+    const first = txns[0];
+    if (first === undefined) return;
+    if (this.handle === undefined || this.rollPending) await this.openSegment(first.zxid);
+    const handle = this.handle as LogFile;
+    if (this.dirty) {
+      // Records of a refused batch must never be read back by recovery.
+      await handle.truncate(this.offset);
+      this.allocated = this.offset;
+      this.dirty = false;
+    }
+    const bytes = encodeRecords(txns);
+    if (this.offset + bytes.length > this.allocated) {
+      const step = Math.max(this.options.preAllocBytes, bytes.length);
+      this.allocated = this.offset + bytes.length + step;
+      await handle.truncate(this.allocated);
+    }
+    let written = 0;
+    while (written < bytes.length) {
+      const { bytesWritten } = await handle.write(
+        bytes,
+        written,
+        bytes.length - written,
+        this.offset + written,
+      );
+      written += bytesWritten;
+    }
+    if (this.options.forceSync) {
+      await handle.datasync();
+      this.syncs++;
+    }
+    this.offset += bytes.length;
+    this.txnsWritten += txns.length;
+  }
+
+  private async openSegment(firstZxid: bigint): Promise<void> {
+    await this.handle?.close();
+    this.handle = undefined;
+    this.rollPending = false;
+    const name = segmentName('log', firstZxid);
+    const handle = await (this.options.open ?? openLogFile)(join(this.options.dir, name));
+    this.dirty = false;
+    await handle.write(encodeLogHeader(), 0, logHeaderBytes, 0);
+    this.allocated = this.options.preAllocBytes;
+    await handle.truncate(this.allocated);
+    await handle.sync();
+    await fsyncDirectory(this.options.dir);
+    this.handle = handle;
+    this.segment = name;
+    this.offset = logHeaderBytes;
+    this.options.logger.info({ segment: name }, 'new txn log segment');
+  }
+
+  async close(): Promise<void> {
+    this.closed = true;
+    while (this.writing) await new Promise((resolve) => setImmediate(resolve));
+    await this.handle?.close();
+    this.handle = undefined;
+  }
+}

@@ -1,0 +1,101 @@
+// Transaction log segment layout (our own format, Apache's file names):
+//   FileHeader { int magic = 'MKLG'; int version = 1; long dbid = 0; }        16 bytes
+//   Record*    { int length > 0; int crc32(payload); byte payload[length]; }  payload = Txn
+// Segments are preallocated with zeros, so a zero length marks the end of the written part.
+// A record whose length runs past the file or whose checksum fails is a torn tail.
+import { crc32 } from 'node:zlib';
+import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
+import { JuteWriter } from '../../protocol/jute/writer.ts';
+import type { Txn } from '../txn/txn.ts';
+import { readTxn, writeTxn } from './txn-codec.ts';
+
+export const logMagic = 0x4d4b4c47; // "MKLG"
+export const logVersion = 1;
+export const logHeaderBytes = 16;
+export const recordHeaderBytes = 8;
+/** A single record never exceeds this (a txn carries at most a jute.maxbuffer frame). */
+export const recordBytesMax = 64 * 1024 * 1024;
+
+export function encodeLogHeader(): Buffer {
+  const header = Buffer.alloc(logHeaderBytes);
+  header.writeInt32BE(logMagic, 0);
+  header.writeInt32BE(logVersion, 4);
+  header.writeBigInt64BE(0n, 8);
+  return header;
+}
+
+/** Encodes txns as consecutive records in one buffer (one write for a whole batch). */
+export function encodeRecords(txns: readonly Txn[]): Buffer {
+  const writer = new JuteWriter(256 * txns.length);
+  for (const txn of txns) {
+    const at = writer.length;
+    writer.writeInt(0).writeInt(0); // length and crc, filled in below
+    writeTxn(writer, txn);
+    const bytes = writer.view();
+    const payload = bytes.subarray(at + recordHeaderBytes);
+    bytes.writeInt32BE(payload.length, at);
+    bytes.writeInt32BE(crc32(payload) | 0, at + 4);
+  }
+  return Buffer.from(writer.view());
+}
+
+export interface LogScan {
+  readonly txns: Txn[];
+  /** Offset just past the last good record: where the next append goes. */
+  readonly endOffset: number;
+  /** Why reading stopped early at `endOffset`, when it was not a clean end. */
+  readonly torn: string | undefined;
+}
+
+export function checkLogHeader(file: Buffer): string | undefined {
+  if (file.length < logHeaderBytes) return 'file shorter than its header';
+  if (file.readInt32BE(0) !== logMagic) return 'bad magic (not a Meerkat txn log)';
+  if (file.readInt32BE(4) !== logVersion) return `unsupported version ${file.readInt32BE(4)}`;
+  return undefined;
+}
+
+/** Reads every intact record of a segment, stopping at the end or at the first damage. */
+export function scanLog(file: Buffer): LogScan {
+  const txns: Txn[] = [];
+  let offset = logHeaderBytes;
+  const stop = (torn: string | undefined): LogScan => ({ txns, endOffset: offset, torn });
+  while (offset + recordHeaderBytes <= file.length) {
+    const length = file.readInt32BE(offset);
+    if (length === 0) return stop(undefined);
+    if (
+      length < 0 ||
+      length > recordBytesMax ||
+      offset + recordHeaderBytes + length > file.length
+    ) {
+      return stop(`record at offset ${offset} has an impossible length ${length}`);
+    }
+    const payload = file.subarray(offset + recordHeaderBytes, offset + recordHeaderBytes + length);
+    if ((crc32(payload) | 0) !== file.readInt32BE(offset + 4)) {
+      return stop(`record at offset ${offset} fails its checksum`);
+    }
+    try {
+      const reader = new JuteReader(payload, { maxLengthBytes: recordBytesMax });
+      txns.push(readTxn(reader));
+      reader.expectEnd('txn record');
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      return stop(`record at offset ${offset} does not decode: ${error.message}`);
+    }
+    offset += recordHeaderBytes + length;
+  }
+  // Fewer than 8 bytes left: a clean end only if they are all zero.
+  const rest = file.subarray(offset);
+  return stop(rest.every((b) => b === 0) ? undefined : `partial record header at offset ${offset}`);
+}
+
+export function segmentName(kind: 'log' | 'snapshot', zxid: bigint): string {
+  return `${kind}.${zxid.toString(16)}`;
+}
+
+/** The zxid in a segment's file name, or undefined when the name is not one of ours. */
+export function segmentZxid(name: string, kind: 'log' | 'snapshot'): bigint | undefined {
+  const prefix = `${kind}.`;
+  if (!name.startsWith(prefix)) return undefined;
+  const hex = name.slice(prefix.length);
+  return /^[0-9a-f]{1,16}$/.test(hex) ? BigInt(`0x${hex}`) : undefined;
+}

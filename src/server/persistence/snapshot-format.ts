@@ -1,0 +1,131 @@
+// Snapshot file layout (our own format, Apache's file names), jute-encoded:
+//   Header  { int magic = 'MKSN'; int version = 1; long zxid; }
+//   Sessions { vector<{ long id; int timeoutMs; }> }
+//   Node*   { ustring path; buffer data; int aclRef; [vector<ACL> acl if aclRef == -1];
+//             long czxid, mzxid, pzxid, ctime, mtime; int version, cversion, aversion;
+//             long ephemeralOwner; }            -- parents before children
+//   End     { int -1 (null path); int crc32 of every byte before it; int magic 'MKSE'; }
+// ACL lists are written once and then referred to by the order they first appeared in.
+import { crc32 } from 'node:zlib';
+import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
+import { JuteWriter } from '../../protocol/jute/writer.ts';
+import { readAclList, writeAclList, type Acl } from '../../protocol/records.ts';
+import type { NodeRecord } from '../tree/snapshot-cursor.ts';
+import { recordBytesMax } from './log-format.ts';
+
+export const snapshotMagic = 0x4d4b534e; // "MKSN"
+export const snapshotEndMagic = 0x4d4b5345; // "MKSE"
+export const snapshotVersion = 1;
+
+export interface SessionRecord {
+  readonly id: bigint;
+  readonly timeoutMs: number;
+}
+
+/** Encodes a snapshot piece by piece, keeping the running checksum. */
+export class SnapshotEncoder {
+  private crc = 0;
+  private readonly aclRefs = new Map<readonly Acl[], number>();
+
+  private emit(writer: JuteWriter): Buffer {
+    const bytes = Buffer.from(writer.view());
+    this.crc = crc32(bytes, this.crc);
+    return bytes;
+  }
+
+  begin(zxid: bigint, sessions: readonly SessionRecord[]): Buffer {
+    const writer = new JuteWriter(64 + sessions.length * 12);
+    writer.writeInt(snapshotMagic).writeInt(snapshotVersion).writeLong(zxid);
+    writer.writeVector(sessions, (w, s) => w.writeLong(s.id).writeInt(s.timeoutMs));
+    return this.emit(writer);
+  }
+
+  nodes(records: readonly NodeRecord[]): Buffer {
+    const writer = new JuteWriter(128 * records.length + 64);
+    for (const r of records) {
+      writer.writeUString(r.path).writeBuffer(r.data);
+      const ref = this.aclRefs.get(r.acl);
+      if (ref === undefined) {
+        writer.writeInt(-1);
+        writeAclList(writer, r.acl);
+        this.aclRefs.set(r.acl, this.aclRefs.size);
+      } else {
+        writer.writeInt(ref);
+      }
+      writer.writeLong(r.czxid).writeLong(r.mzxid).writeLong(r.pzxid);
+      writer.writeLong(r.ctime).writeLong(r.mtime);
+      writer.writeInt(r.version).writeInt(r.cversion).writeInt(r.aversion);
+      writer.writeLong(r.ephemeralOwner);
+    }
+    return this.emit(writer);
+  }
+
+  end(): Buffer {
+    const writer = new JuteWriter(16);
+    writer.writeInt(-1);
+    const marker = this.emit(writer);
+    const trailer = Buffer.alloc(8);
+    trailer.writeInt32BE(this.crc | 0, 0);
+    trailer.writeInt32BE(snapshotEndMagic, 4);
+    return Buffer.concat([marker, trailer]);
+  }
+}
+
+export interface DecodedSnapshot {
+  readonly zxid: bigint;
+  readonly sessions: SessionRecord[];
+  /** Node records in file order (parents first); call once. */
+  readonly nodes: () => Generator<NodeRecord>;
+}
+
+/** Checks the whole file's checksum, then decodes lazily. Throws ProtocolError when damaged. */
+export function decodeSnapshot(file: Buffer): DecodedSnapshot {
+  if (file.length < 24) throw new ProtocolError('snapshot shorter than header and trailer');
+  const body = file.subarray(0, file.length - 8);
+  if (file.readInt32BE(file.length - 4) !== snapshotEndMagic) {
+    throw new ProtocolError('snapshot has no end marker (incomplete write)');
+  }
+  if ((crc32(body) | 0) !== file.readInt32BE(file.length - 8)) {
+    throw new ProtocolError('snapshot fails its checksum');
+  }
+  const reader = new JuteReader(body, { maxLengthBytes: recordBytesMax });
+  if (reader.readInt() !== snapshotMagic) throw new ProtocolError('bad snapshot magic');
+  const version = reader.readInt();
+  if (version !== snapshotVersion)
+    throw new ProtocolError(`unsupported snapshot version ${version}`);
+  const zxid = reader.readLong();
+  const sessions = reader.readVector((r) => ({ id: r.readLong(), timeoutMs: r.readInt() })) ?? [];
+  function* nodes(): Generator<NodeRecord> {
+    const acls: (readonly Acl[])[] = [];
+    for (;;) {
+      const path = reader.readUString();
+      if (path === null) break;
+      const data = reader.readBuffer();
+      const ref = reader.readInt();
+      let acl: readonly Acl[] | undefined;
+      if (ref === -1) {
+        acl = Object.freeze(readAclList(reader) ?? []);
+        acls.push(acl);
+      } else {
+        acl = acls[ref];
+        if (acl === undefined) throw new ProtocolError(`unknown ACL reference ${ref}`);
+      }
+      yield {
+        path,
+        data,
+        acl,
+        czxid: reader.readLong(),
+        mzxid: reader.readLong(),
+        pzxid: reader.readLong(),
+        ctime: reader.readLong(),
+        mtime: reader.readLong(),
+        version: reader.readInt(),
+        cversion: reader.readInt(),
+        aversion: reader.readInt(),
+        ephemeralOwner: reader.readLong(),
+      };
+    }
+    reader.expectEnd('snapshot');
+  }
+  return { zxid, sessions, nodes };
+}
