@@ -1,9 +1,12 @@
 #!/usr/bin/env node
 // The `meerkat` command. Thin: parses flags, loads config, starts the pieces.
 import { Command, InvalidArgumentError } from 'commander';
+import { join } from 'node:path';
 import { ConfigError, configFromOptions, loadZooCfgFile } from '../server/config.ts';
+import { purge } from '../server/persistence/purge.ts';
 import { startServer } from '../server/server.ts';
 import { meerkatVersion } from '../server/version.ts';
+import { inspectLog, inspectSnapshot } from './commands/inspect.ts';
 import { createLogger } from './logger.ts';
 
 function port(value: string): number {
@@ -12,6 +15,51 @@ function port(value: string): number {
     throw new InvalidArgumentError('expected a port number from 0 to 65535');
   }
   return n;
+}
+
+function count(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected a whole number >= 1');
+  return n;
+}
+
+const print = (line: string): void => {
+  process.stdout.write(`${line}\n`);
+};
+
+/** Expected failures print one line and exit non-zero; anything else is a bug: full stack. */
+function fail(error: unknown): never {
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`meerkat: ${message}\n`);
+  process.exit(error instanceof ConfigError ? 2 : 1);
+}
+
+interface ServerFlags {
+  config?: string;
+  port?: number;
+  host?: string;
+  dataDir?: string;
+  logLevel: string;
+}
+
+async function runServer(flags: ServerFlags): Promise<void> {
+  const logger = createLogger(flags.logLevel);
+  const base = flags.config === undefined ? undefined : await loadZooCfgFile(flags.config);
+  for (const warning of base?.warnings ?? []) logger.warn({ config: flags.config }, warning);
+  const overrides = {
+    ...(flags.port === undefined ? {} : { clientPort: flags.port }),
+    ...(flags.host === undefined ? {} : { clientPortAddress: flags.host }),
+    ...(flags.dataDir === undefined ? {} : { dataDir: flags.dataDir, dataLogDir: flags.dataDir }),
+  };
+  const config =
+    base === undefined ? configFromOptions(overrides) : { ...base.config, ...overrides };
+  const server = await startServer({ config, logger });
+  const stop = (signal: string): void => {
+    logger.info({ signal }, 'shutting down');
+    void server.close().then(() => process.exit(0));
+  };
+  process.once('SIGINT', stop);
+  process.once('SIGTERM', stop);
 }
 
 const program = new Command('meerkat')
@@ -24,7 +72,7 @@ program
   .option('-c, --config <file>', 'zoo.cfg to read (flags below override it)')
   .option('-p, --port <port>', 'client port (zoo.cfg clientPort)', port)
   .option('-H, --host <address>', 'address to listen on (zoo.cfg clientPortAddress)')
-  .option('-d, --data-dir <dir>', 'data directory (zoo.cfg dataDir)')
+  .option('-d, --data-dir <dir>', 'data directory (zoo.cfg dataDir and dataLogDir)')
   .option(
     '--log-level <level>',
     'trace, debug, info, warn, error',
@@ -33,44 +81,46 @@ program
   .addHelpText(
     'after',
     '\nWithout --config the defaults of Apache ZooKeeper apply (tickTime=3000, ' +
-      'maxClientCnxns=60, 4lw.commands.whitelist=srvr).',
+      'maxClientCnxns=60, 4lw.commands.whitelist=srvr) and data goes to ./data.',
   )
-  .action(
-    async (flags: {
-      config?: string;
-      port?: number;
-      host?: string;
-      dataDir?: string;
-      logLevel: string;
-    }) => {
-      const logger = createLogger(flags.logLevel);
-      try {
-        const base = flags.config === undefined ? undefined : await loadZooCfgFile(flags.config);
-        for (const warning of base?.warnings ?? []) logger.warn({ config: flags.config }, warning);
-        const overrides = {
-          ...(flags.port === undefined ? {} : { clientPort: flags.port }),
-          ...(flags.host === undefined ? {} : { clientPortAddress: flags.host }),
-          ...(flags.dataDir === undefined
-            ? {}
-            : { dataDir: flags.dataDir, dataLogDir: flags.dataDir }),
-        };
-        const config =
-          base === undefined ? configFromOptions(overrides) : { ...base.config, ...overrides };
-        const server = await startServer({ config, logger });
-        const stop = (signal: string): void => {
-          logger.info({ signal }, 'shutting down');
-          void server.close().then(() => process.exit(0));
-        };
-        process.once('SIGINT', stop);
-        process.once('SIGTERM', stop);
-      } catch (error) {
-        if (error instanceof ConfigError) {
-          process.stderr.write(`meerkat: ${error.message}\n`);
-          process.exit(2);
-        }
-        throw error;
-      }
-    },
-  );
+  .action((flags: ServerFlags) => runServer(flags).catch(fail));
+
+program
+  .command('log')
+  .description('print the txns of a txn log segment and verify its checksums')
+  .argument('<file>', 'a log.<zxid> file, e.g. data/version-2/log.1')
+  .action(async (file: string) => {
+    process.exitCode = await inspectLog(file, print).catch(fail);
+  });
+
+program
+  .command('snapshot')
+  .description('summarise a snapshot file and verify its checksum')
+  .argument('<file>', 'a snapshot.<zxid> file')
+  .option('--details', 'print every znode with its stat')
+  .action(async (file: string, flags: { details?: boolean }) => {
+    process.exitCode = await inspectSnapshot(file, print, {
+      details: flags.details === true,
+    }).catch(fail);
+  });
+
+program
+  .command('purge')
+  .description(
+    "remove old snapshots and txn logs, keeping what recovery needs (Apache's zkCleanup)",
+  )
+  .requiredOption('-d, --data-dir <dir>', 'data directory (dataDir)')
+  .option('-l, --data-log-dir <dir>', 'txn log directory (dataLogDir), if not the data directory')
+  .option('-n, --count <n>', 'snapshots to keep (at least 3 is wise)', count, 3)
+  .action(async (flags: { dataDir: string; dataLogDir?: string; count: number }) => {
+    const result = await purge({
+      snapDir: join(flags.dataDir, 'version-2'),
+      logDir: join(flags.dataLogDir ?? flags.dataDir, 'version-2'),
+      retainCount: flags.count,
+    }).catch(fail);
+    for (const name of [...result.snapshotsRemoved, ...result.logsRemoved])
+      print(`removed ${name}`);
+    print(`${result.snapshotsRemoved.length + result.logsRemoved.length} file(s) removed`);
+  });
 
 await program.parseAsync(process.argv);

@@ -18,14 +18,19 @@ async function ownerPid(path: string): Promise<string> {
 }
 
 async function lockWithAbstractSocket(dir: string, pidFile: string): Promise<DataDirLock> {
-  const key = createHash('sha1').update(await realpath(dir)).digest('hex');
+  const key = createHash('sha1')
+    .update(await realpath(dir))
+    .digest('hex');
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen({ path: `\0meerkat-data-dir-${key}` }, () => resolve());
   }).catch(async (error: unknown) => {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    throw new Error(`data directory ${dir} is in use by another server (pid ${await ownerPid(pidFile)})`);
+    const owner = await ownerPid(pidFile);
+    throw new Error(`data directory ${dir} is in use by another server (pid ${owner})`, {
+      cause: error,
+    });
   });
   server.unref();
   await writeFile(pidFile, `${process.pid}\n`);
@@ -44,9 +49,11 @@ async function lockWithPidFile(dir: string, pidFile: string): Promise<DataDirLoc
     await handle.close();
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    const owner = await ownerPid(pidFile);
     throw new Error(
-      `data directory ${dir} is in use by another server (pid ${await ownerPid(pidFile)}); ` +
+      `data directory ${dir} is in use by another server (pid ${owner}); ` +
         `if that process is gone, remove ${pidFile}`,
+      { cause: error },
     );
   }
   return { release: () => rm(pidFile, { force: true }) };

@@ -10,6 +10,7 @@ import type { ServerState } from '../pipeline/server-state.ts';
 import { applyTxn } from '../txn/apply.ts';
 import { WatchManager } from '../watch/watch-manager.ts';
 import { listNames } from './fs-util.ts';
+import { readLogFile } from './log-reader.ts';
 import { checkLogHeader, scanLog, segmentZxid } from './log-format.ts';
 import { decodeSnapshot } from './snapshot-format.ts';
 
@@ -56,7 +57,10 @@ async function loadNewestSnapshot(
       decoded = decodeSnapshot(await readFile(join(dir, name)));
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
-      logger.error({ snapshot: name, reason: error.message }, 'DAMAGED SNAPSHOT: trying an older one');
+      logger.error(
+        { snapshot: name, reason: error.message },
+        'DAMAGED SNAPSHOT: trying an older one',
+      );
       continue;
     }
     let nodes = 0;
@@ -64,7 +68,8 @@ async function loadNewestSnapshot(
       state.tree.loadNode(record);
       nodes++;
     }
-    for (const session of decoded.sessions) state.sessions.add(session.id, session.timeoutMs, nowMs);
+    for (const session of decoded.sessions)
+      state.sessions.add(session.id, session.timeoutMs, nowMs);
     logger.info({ snapshot: name, zxid: hex(decoded.zxid), nodes }, 'snapshot loaded');
     return { zxid: decoded.zxid, nodes };
   }
@@ -109,7 +114,7 @@ export async function recover(options: {
   for (let i = first; i < segments.length; i++) {
     const { name } = segments[i] as { name: string };
     const path = join(options.logDir, name);
-    const file = await readFile(path);
+    const file = await readLogFile(path);
     const headerProblem = checkLogHeader(file);
     if (headerProblem !== undefined) {
       if (i === segments.length - 1 && file.length < 16) {
@@ -124,7 +129,8 @@ export async function recover(options: {
       if (txn.zxid <= last) continue;
       if (txn.zxid !== last + 1n) {
         throw new RecoveryError(
-          `txn log ${name}: zxid ${hex(txn.zxid)} follows ${hex(last)} (a gap: missing log segment?)`,
+          `txn log ${name}: zxid ${hex(txn.zxid)} follows ${hex(last)} ` +
+            '(a gap: is a log segment missing?)',
         );
       }
       applyTxn(context, txn);
