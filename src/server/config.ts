@@ -3,6 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { juteMaxBufferBytesDefault } from '../core/limits.ts';
+import { parseProperties } from './config-properties.ts';
 
 /** Thrown for an invalid configuration; the message names the key and the value. */
 export class ConfigError extends Error {
@@ -327,41 +328,6 @@ function validateInput(input: ServerConfigInput, source: string): void {
   );
 }
 
-// ---- java.util.Properties, as far as zoo.cfg files use it ----
-
-const escapes: Readonly<Record<string, string>> = { t: '\t', n: '\n', r: '\r', f: '\f' };
-
-function unescape(value: string): string {
-  return value.replace(/\\(u[0-9a-fA-F]{4}|[\s\S])/g, (_, c: string) =>
-    c.length === 5 ? String.fromCharCode(parseInt(c.slice(1), 16)) : (escapes[c] ?? c),
-  );
-}
-
-function continues(line: string): boolean {
-  let slashes = 0;
-  while (line.charAt(line.length - 1 - slashes) === '\\') slashes++;
-  return slashes % 2 === 1;
-}
-
-/** Entries of a .properties text in file order, duplicates kept, values trimmed. */
-export function parseProperties(text: string): Array<readonly [string, string]> {
-  const lines = text.split(/\r\n|\r|\n/);
-  const entries: Array<readonly [string, string]> = [];
-  for (let i = 0; i < lines.length; i++) {
-    let line = (lines[i] ?? '').trimStart();
-    if (line === '' || line.startsWith('#') || line.startsWith('!')) continue;
-    while (continues(line)) {
-      line = line.slice(0, -1) + (lines[i + 1] ?? '').trimStart();
-      if (++i >= lines.length) break;
-    }
-    const sep = /[=:\s]/.exec(line);
-    let value = sep === null ? '' : line.slice(sep.index + 1).trimStart();
-    if (sep !== null && /\s/.test(sep[0]) && /^[=:]/.test(value)) value = value.slice(1);
-    entries.push([sep === null ? line : line.slice(0, sep.index), unescape(value.trim()).trim()]);
-  }
-  return entries;
-}
-
 // ---- zoo.cfg ----
 
 type Draft = Record<string, unknown> & {
@@ -584,50 +550,3 @@ function buildConfig(input: ServerConfigInput, source: string, warnings: string[
 
 /** Every default; dataDir is defaultDataDir. */
 export const defaultServerConfig: ServerConfig = configFromOptions({});
-
-// ---- the `conf` four-letter word ----
-
-export interface ConfWordOptions {
-  /** Bytes in dataDir/version-2 (sum of file sizes), as `dirs` reports. */
-  readonly dataDirSizeBytes: number;
-  /** Bytes in dataLogDir/version-2. */
-  readonly dataLogSizeBytes: number;
-  /** Directory relative paths resolve against (default process.cwd()). */
-  readonly cwd?: string;
-}
-
-/** java.io.File#getAbsolutePath: joins to cwd, collapses `//`, drops a trailing `/`, keeps `.`. */
-function javaAbsolutePath(path: string, cwd: string): string {
-  const tidy = (p: string) => p.replace(/\/+/g, '/').replace(/(.)\/$/, '$1');
-  const p = tidy(path);
-  if (p.startsWith('/')) return p;
-  const base = tidy(cwd);
-  return p === '' ? base : `${base === '/' ? '' : base}/${p}`;
-}
-
-/** Text of `conf` exactly as Apache 3.8 prints it for a standalone server (serverId=0). */
-export function renderConfForFourLetterWord(
-  config: ServerConfig,
-  options: ConfWordOptions,
-): string {
-  const cwd = options.cwd ?? process.cwd();
-  const versioned = (dir: string) => {
-    const abs = javaAbsolutePath(dir, cwd);
-    return `${abs === '/' ? '' : abs}/version-2`;
-  };
-  const lines = [
-    `clientPort=${config.clientPort}`,
-    `secureClientPort=${config.secureClientPort ?? -1}`,
-    `dataDir=${versioned(config.dataDir)}`,
-    `dataDirSize=${options.dataDirSizeBytes}`,
-    `dataLogDir=${versioned(config.dataLogDir)}`,
-    `dataLogSize=${options.dataLogSizeBytes}`,
-    `tickTime=${config.tickTimeMs}`,
-    `maxClientCnxns=${config.maxClientCnxns}`,
-    `minSessionTimeout=${config.minSessionTimeoutMs}`,
-    `maxSessionTimeout=${config.maxSessionTimeoutMs}`,
-    `clientPortListenBacklog=${config.clientPortListenBacklog}`,
-    'serverId=0',
-  ];
-  return lines.map((line) => `${line}\n`).join('');
-}

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '../core/clock.ts';
 import type { Logger } from '../core/logger.ts';
 import type { ServerConfig } from './config.ts';
 import { Connection } from './net/connection.ts';
+import { renderConfForFourLetterWord } from './net/conf-word.ts';
 import { versionDirectorySize } from './net/directory-size.ts';
 import {
   answerFourLetterWord,
@@ -19,7 +20,6 @@ import { RequestProcessor } from './pipeline/request-processor.ts';
 import { ServerState, type ServerOptions } from './pipeline/server-state.ts';
 import { SessionService } from './pipeline/session-service.ts';
 import { prepareWrite } from './txn/prepare.ts';
-import { renderConfForFourLetterWord } from './config.ts';
 
 export interface StartServerOptions {
   readonly config: ServerConfig;

@@ -8,10 +8,10 @@ import {
   configFromOptions,
   defaultServerConfig,
   loadZooCfgFile,
-  parseProperties,
   parseZooCfg,
-  renderConfForFourLetterWord,
 } from '../../../src/server/config.ts';
+import { parseProperties } from '../../../src/server/config-properties.ts';
+import { renderConfForFourLetterWord } from '../../../src/server/net/conf-word.ts';
 
 const src = { sourceName: 'zoo.cfg' };
 const parse = (text: string) => parseZooCfg(text, src);
