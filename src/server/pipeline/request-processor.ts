@@ -233,7 +233,7 @@ export class RequestProcessor {
   }
 
   /** A closeSession that failed to commit: the session lives on and expires normally. */
-  private reopenSession(sessionId: bigint | undefined): void {
+  reopenSession(sessionId: bigint | undefined): void {
     const session = sessionId === undefined ? undefined : this.state.sessions.get(sessionId);
     if (session === undefined) return;
     session.closing = false;

@@ -139,10 +139,7 @@ export class SessionService {
         { session: hex(session.id), timeoutMs: session.timeoutMs },
         'expiring session: timeout exceeded',
       );
-      const onFailed = (): void => {
-        session.closing = false;
-        this.processor.state.sessions.touch(session, this.clock.monotonicMs());
-      };
+      const onFailed = (): void => this.processor.reopenSession(session.id);
       const body = (zxid: bigint) => this.processor.closeSessionBody(session.id, zxid);
       this.processor.propose(session.id, 0, body, {
         kind: 'callback',
