@@ -102,6 +102,7 @@ export class FileTxnLog implements TxnCommitter {
         const failed = [...batch, ...this.queue];
         this.queue = [];
         for (const b of failed) b.done(failure);
+        await this.cutRefusedBytes();
         continue;
       }
       for (const b of batch) b.done(undefined);
@@ -145,6 +146,23 @@ export class FileTxnLog implements TxnCommitter {
     this.txnsWritten += txns.length;
   }
 
+  /**
+   * Best effort, right after a failure: cut what the refused batch may have left past the
+   * last durable record, so neither a restart nor a crash can replay it. If the disk refuses
+   * this too, the next write (or close) tries again.
+   */
+  private async cutRefusedBytes(): Promise<void> {
+    if (!this.dirty || this.handle === undefined) return;
+    try {
+      await this.handle.truncate(this.offset);
+      await this.handle.datasync();
+      this.allocated = this.offset;
+      this.dirty = false;
+    } catch (error) {
+      this.options.logger.error({ err: String(error) }, 'could not cut refused txns yet');
+    }
+  }
+
   private async openSegment(firstZxid: bigint): Promise<void> {
     await this.handle?.close();
     this.handle = undefined;
@@ -152,11 +170,16 @@ export class FileTxnLog implements TxnCommitter {
     const name = segmentName('log', firstZxid);
     const handle = await (this.options.open ?? openLogFile)(join(this.options.dir, name));
     this.dirty = false;
-    await handle.write(encodeLogHeader(), 0, logHeaderBytes, 0);
-    this.allocated = this.options.preAllocBytes;
-    await handle.truncate(this.allocated);
-    await handle.sync();
-    await fsyncDirectory(this.options.dir);
+    try {
+      await handle.write(encodeLogHeader(), 0, logHeaderBytes, 0);
+      this.allocated = this.options.preAllocBytes;
+      await handle.truncate(this.allocated);
+      await handle.sync();
+      await fsyncDirectory(this.options.dir);
+    } catch (error) {
+      await handle.close().catch(() => undefined);
+      throw error;
+    }
     this.handle = handle;
     this.segment = name;
     this.offset = logHeaderBytes;
@@ -166,6 +189,7 @@ export class FileTxnLog implements TxnCommitter {
   async close(): Promise<void> {
     this.closed = true;
     while (this.writing) await new Promise((resolve) => setImmediate(resolve));
+    await this.cutRefusedBytes();
     await this.handle?.close();
     this.handle = undefined;
   }

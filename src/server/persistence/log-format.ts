@@ -1,8 +1,11 @@
 // Transaction log segment layout (our own format, Apache's file names):
 //   FileHeader { int magic = 'MKLG'; int version = 1; long dbid = 0; }        16 bytes
-//   Record*    { int length > 0; int crc32(payload); byte payload[length]; }  payload = Txn
+//   Record*    { int lengthAndFlags; int crc32(lengthAndFlags, payload); byte payload[length]; }
+//              length = low 30 bits (> 0), bit 30 = last record of its batch; payload = Txn
 // Segments are preallocated with zeros, so a zero length marks the end of the written part.
-// A record whose length runs past the file or whose checksum fails is a torn tail.
+// A record whose length runs past the file or whose checksum fails is damage: a torn tail
+// when only the last (never acknowledged) batch is affected. The batch-end flag is what lets
+// recovery tell the two apart.
 import { crc32 } from 'node:zlib';
 import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
 import { JuteWriter } from '../../protocol/jute/writer.ts';
@@ -15,6 +18,12 @@ export const logHeaderBytes = 16;
 export const recordHeaderBytes = 8;
 /** A single record never exceeds this (a txn carries at most a jute.maxbuffer frame). */
 export const recordBytesMax = 64 * 1024 * 1024;
+const lengthMask = 0x3fffffff;
+const batchEndFlag = 0x40000000;
+
+function recordChecksum(file: Buffer, at: number, payload: Buffer): number {
+  return crc32(payload, crc32(file.subarray(at, at + 4))) | 0;
+}
 
 export function encodeLogHeader(): Buffer {
   const header = Buffer.alloc(logHeaderBytes);
@@ -27,15 +36,16 @@ export function encodeLogHeader(): Buffer {
 /** Encodes txns as consecutive records in one buffer (one write for a whole batch). */
 export function encodeRecords(txns: readonly Txn[]): Buffer {
   const writer = new JuteWriter(256 * txns.length);
-  for (const txn of txns) {
+  txns.forEach((txn, i) => {
     const at = writer.length;
     writer.writeInt(0).writeInt(0); // length and crc, filled in below
     writeTxn(writer, txn);
     const bytes = writer.view();
     const payload = bytes.subarray(at + recordHeaderBytes);
-    bytes.writeInt32BE(payload.length, at);
-    bytes.writeInt32BE(crc32(payload) | 0, at + 4);
-  }
+    const flags = i === txns.length - 1 ? batchEndFlag : 0;
+    bytes.writeInt32BE(payload.length | flags, at);
+    bytes.writeInt32BE(recordChecksum(bytes, at, payload), at + 4);
+  });
   return Buffer.from(writer.view());
 }
 
@@ -60,17 +70,22 @@ export function scanLog(file: Buffer): LogScan {
   let offset = logHeaderBytes;
   const stop = (torn: string | undefined): LogScan => ({ txns, endOffset: offset, torn });
   while (offset + recordHeaderBytes <= file.length) {
-    const length = file.readInt32BE(offset);
-    if (length === 0) return stop(undefined);
+    const field = file.readInt32BE(offset);
+    if (field === 0) {
+      const clean = file.subarray(offset).every((b) => b === 0);
+      return stop(clean ? undefined : `zero record length at offset ${offset} followed by data`);
+    }
+    const length = field & lengthMask;
     if (
-      length < 0 ||
+      field < 0 ||
+      length === 0 ||
       length > recordBytesMax ||
       offset + recordHeaderBytes + length > file.length
     ) {
-      return stop(`record at offset ${offset} has an impossible length ${length}`);
+      return stop(`record at offset ${offset} has an impossible length ${field}`);
     }
     const payload = file.subarray(offset + recordHeaderBytes, offset + recordHeaderBytes + length);
-    if ((crc32(payload) | 0) !== file.readInt32BE(offset + 4)) {
+    if (recordChecksum(file, offset, payload) !== file.readInt32BE(offset + 4)) {
       return stop(`record at offset ${offset} fails its checksum`);
     }
     try {
@@ -86,6 +101,27 @@ export function scanLog(file: Buffer): LogScan {
   // Fewer than 8 bytes left: a clean end only if they are all zero.
   const rest = file.subarray(offset);
   return stop(rest.every((b) => b === 0) ? undefined : `partial record header at offset ${offset}`);
+}
+
+/**
+ * After damage at `from`: true when an intact record follows a complete batch that itself
+ * lies after the damage, i.e. the damage is not confined to the last batch written. Only the
+ * last batch can be torn by a crash (batches are written and synced one at a time), so this
+ * means corruption of acknowledged data.
+ */
+export function damageBeforeLastBatch(file: Buffer, from: number): boolean {
+  let batchEndSeen = false;
+  for (let at = from; at + recordHeaderBytes <= file.length; at++) {
+    const field = file.readInt32BE(at);
+    const length = field & lengthMask;
+    if (field <= 0 || length === 0 || at + recordHeaderBytes + length > file.length) continue;
+    const payload = file.subarray(at + recordHeaderBytes, at + recordHeaderBytes + length);
+    if (recordChecksum(file, at, payload) !== file.readInt32BE(at + 4)) continue;
+    if (batchEndSeen) return true;
+    if ((field & batchEndFlag) !== 0) batchEndSeen = true;
+    at += recordHeaderBytes + length - 1;
+  }
+  return false;
 }
 
 export function segmentName(kind: 'log' | 'snapshot', zxid: bigint): string {

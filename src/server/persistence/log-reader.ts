@@ -22,8 +22,9 @@ export async function readLogFile(path: string): Promise<Buffer> {
       read += bytesRead;
       joined = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, read);
       while (next + recordHeaderBytes <= joined.length) {
-        const length = joined.readInt32BE(next);
-        if (length <= 0 || length > recordBytesMax) return joined; // end marker or damage
+        const field = joined.readInt32BE(next);
+        const length = field & 0x3fffffff;
+        if (field <= 0 || length === 0 || length > recordBytesMax) return joined; // end or damage
         if (next + recordHeaderBytes + length > joined.length) break;
         next += recordHeaderBytes + length;
       }

@@ -11,7 +11,7 @@ import { applyTxn } from '../txn/apply.ts';
 import { WatchManager } from '../watch/watch-manager.ts';
 import { listNames } from './fs-util.ts';
 import { readLogFile } from './log-reader.ts';
-import { checkLogHeader, scanLog, segmentZxid } from './log-format.ts';
+import { checkLogHeader, damageBeforeLastBatch, scanLog, segmentZxid } from './log-format.ts';
 import { decodeSnapshot } from './snapshot-format.ts';
 
 export class RecoveryError extends Error {
@@ -117,7 +117,9 @@ export async function recover(options: {
     const file = await readLogFile(path);
     const headerProblem = checkLogHeader(file);
     if (headerProblem !== undefined) {
-      if (i === segments.length - 1 && file.length < 16) {
+      // A crash while creating the newest segment can leave it empty or all zeros (its
+      // header never synced); it never held an acknowledged txn.
+      if (i === segments.length - 1 && file.every((b) => b === 0)) {
         logger.warn({ segment: name }, 'empty txn log segment (crash while creating it): removed');
         await rm(path);
         continue;
@@ -138,6 +140,15 @@ export async function recover(options: {
       replayed++;
     }
     if (scan.torn === undefined) continue;
+    if (
+      i === segments.length - 1 &&
+      damageBeforeLastBatch(await readFile(path), scan.endOffset + 1)
+    ) {
+      throw new RecoveryError(
+        `txn log ${name} is damaged at offset ${scan.endOffset} (${scan.torn}) and complete ` +
+          'batches follow it: refusing to start rather than drop acknowledged writes',
+      );
+    }
     if (i !== segments.length - 1) {
       throw new RecoveryError(
         `txn log ${name} is damaged at offset ${scan.endOffset} (${scan.torn}) and newer ` +
