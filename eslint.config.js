@@ -47,6 +47,10 @@ export default tseslint.config(
       'src/server/session/**/*.ts',
       'src/server/watch/**/*.ts',
       'src/server/acl/**/*.ts',
+      // The client's pure core (the I/O lives in node-transport, session-driver, client).
+      'src/client/{connection-core,session-timers,request-queue,reply-router,frame-writer}.ts',
+      'src/client/{pending,fifo,set-watches,watch-registry,host-provider,chroot}.ts',
+      'src/client/{core-types,types}.ts',
     ],
     rules: pureCoreBans,
   },
