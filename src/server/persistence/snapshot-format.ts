@@ -71,6 +71,8 @@ export class SnapshotEncoder {
   }
 }
 
+const same = (known: bigint, value: bigint): bigint => (value === known ? known : value);
+
 export interface DecodedSnapshot {
   readonly zxid: bigint;
   readonly sessions: SessionRecord[];
@@ -110,19 +112,25 @@ export function decodeSnapshot(file: Buffer): DecodedSnapshot {
         acl = acls[ref];
         if (acl === undefined) throw new ProtocolError(`unknown ACL reference ${ref}`);
       }
+      // Equal longs share one bigint (most nodes were never modified): less heap per znode.
+      const czxid = reader.readLong();
+      const mzxid = same(czxid, reader.readLong());
+      const pzxid = same(mzxid, reader.readLong());
+      const ctime = reader.readLong();
+      const mtime = same(ctime, reader.readLong());
       yield {
         path,
         data,
         acl,
-        czxid: reader.readLong(),
-        mzxid: reader.readLong(),
-        pzxid: reader.readLong(),
-        ctime: reader.readLong(),
-        mtime: reader.readLong(),
+        czxid,
+        mzxid,
+        pzxid,
+        ctime,
+        mtime,
         version: reader.readInt(),
         cversion: reader.readInt(),
         aversion: reader.readInt(),
-        ephemeralOwner: reader.readLong(),
+        ephemeralOwner: same(0n, reader.readLong()),
       };
     }
     reader.expectEnd('snapshot');

@@ -21,7 +21,8 @@ export interface DataNode {
   aversion: number;
   /** Stored owner: session id, container marker or TTL encoding (see ephemeral-type.ts). */
   ephemeralOwner: bigint;
-  readonly children: Set<string>;
+  /** Names of the children; leaves (most nodes) share one empty set to save memory. */
+  children: ReadonlySet<string>;
   /** The snapshot walk that last visited this node (copy-on-write bookkeeping). */
   snapshotEpoch: number;
 }
@@ -34,6 +35,19 @@ export interface CreateNodeArgs {
   readonly parentCVersion: number;
   readonly zxid: bigint;
   readonly time: bigint;
+}
+
+/** Shared by every childless node; never mutated (see addChild / removeChild). */
+const noChildren: ReadonlySet<string> = new Set<string>();
+
+function addChild(node: DataNode, name: string): void {
+  if (node.children === noChildren) node.children = new Set([name]);
+  else (node.children as Set<string>).add(name);
+}
+
+function removeChild(node: DataNode, name: string): void {
+  if (node.children.size === 1 && node.children.has(name)) node.children = noChildren;
+  else if (node.children !== noChildren) (node.children as Set<string>).delete(name);
 }
 
 function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: bigint): DataNode {
@@ -49,7 +63,7 @@ function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: b
     cversion: 0,
     aversion: 0,
     ephemeralOwner: 0n,
-    children: new Set(),
+    children: noChildren,
     snapshotEpoch: 0,
   };
 }
@@ -98,7 +112,7 @@ export class DataTree {
 
   private addSystemNode(path: string, acl: readonly Acl[]): void {
     this.nodes.set(path, newNode(Buffer.alloc(0), acl, 0n, 0n));
-    this.getNode(parentPath(path)).children.add(baseName(path));
+    addChild(this.getNode(parentPath(path)), baseName(path));
     this.dataBytes += path.length;
   }
 
@@ -145,7 +159,7 @@ export class DataTree {
     node.ephemeralOwner = args.ephemeralOwner;
     // Created after the snapshot's zxid: the walk must not copy it.
     node.snapshotEpoch = this.snapshot?.epoch ?? 0;
-    parent.children.add(name);
+    addChild(parent, name);
     this.nodes.set(args.path, node);
     this.dataBytes += args.path.length + (args.data?.length ?? 0);
     this.indexOwner(args.path, args.ephemeralOwner, true);
@@ -164,7 +178,7 @@ export class DataTree {
     assert(node.children.size === 0, `deleted node ${path} must have no children`);
     this.preserve(path, node);
     this.preserve(parentPath(path), parent);
-    parent.children.delete(baseName(path));
+    removeChild(parent, baseName(path));
     this.nodes.delete(path);
     this.dataBytes -= path.length + (node.data?.length ?? 0);
     this.indexOwner(path, node.ephemeralOwner, false);
@@ -254,7 +268,7 @@ export class DataTree {
     } else if (record.path !== '/') {
       const parent = this.nodes.get(parentPath(record.path));
       assert(parent !== undefined, `snapshot lists ${record.path} before its parent`);
-      parent.children.add(baseName(record.path));
+      addChild(parent, baseName(record.path));
       this.nodes.set(record.path, node);
     }
     node.data = record.data;
