@@ -10,7 +10,7 @@ import { crc32 } from 'node:zlib';
 import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
 import { JuteWriter } from '../../protocol/jute/writer.ts';
 import { readAclList, writeAclList, type Acl } from '../../protocol/records.ts';
-import type { NodeRecord } from '../tree/snapshot-cursor.ts';
+import type { NodeFields, NodeRecord } from '../tree/snapshot-cursor.ts';
 import { recordBytesMax } from './log-format.ts';
 
 export const snapshotMagic = 0x4d4b534e; // "MKSN"
@@ -40,24 +40,36 @@ export class SnapshotEncoder {
     return this.emit(writer);
   }
 
+  private readonly chunk = new JuteWriter(1 << 20);
+
   nodes(records: readonly NodeRecord[]): Buffer {
-    const writer = new JuteWriter(128 * records.length + 64);
-    for (const r of records) {
-      writer.writeUString(r.path).writeBuffer(r.data);
-      const ref = this.aclRefs.get(r.acl);
-      if (ref === undefined) {
-        writer.writeInt(-1);
-        writeAclList(writer, r.acl);
-        this.aclRefs.set(r.acl, this.aclRefs.size);
-      } else {
-        writer.writeInt(ref);
-      }
-      writer.writeLong(r.czxid).writeLong(r.mzxid).writeLong(r.pzxid);
-      writer.writeLong(r.ctime).writeLong(r.mtime);
-      writer.writeInt(r.version).writeInt(r.cversion).writeInt(r.aversion);
-      writer.writeLong(r.ephemeralOwner);
+    for (const r of records) this.node(r.path, r);
+    return this.takeChunk();
+  }
+
+  /** Appends one node to the current chunk (the node is read now, not kept). */
+  node(path: string, r: NodeFields): void {
+    const writer = this.chunk;
+    writer.writeUString(path).writeBuffer(r.data);
+    const ref = this.aclRefs.get(r.acl);
+    if (ref === undefined) {
+      writer.writeInt(-1);
+      writeAclList(writer, r.acl);
+      this.aclRefs.set(r.acl, this.aclRefs.size);
+    } else {
+      writer.writeInt(ref);
     }
-    return this.emit(writer);
+    writer.writeLong(r.czxid).writeLong(r.mzxid).writeLong(r.pzxid);
+    writer.writeLong(r.ctime).writeLong(r.mtime);
+    writer.writeInt(r.version).writeInt(r.cversion).writeInt(r.aversion);
+    writer.writeLong(r.ephemeralOwner);
+  }
+
+  /** The bytes of the nodes appended since the last call (a copy: the writer is reused). */
+  takeChunk(): Buffer {
+    const bytes = this.emit(this.chunk);
+    this.chunk.reset();
+    return bytes;
   }
 
   end(): Buffer {

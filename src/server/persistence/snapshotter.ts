@@ -8,6 +8,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../../core/logger.ts';
 import type { SessionTable } from '../session/session-table.ts';
 import type { DataTree } from '../tree/data-tree.ts';
+import type { NodeFields } from '../tree/snapshot-cursor.ts';
 import { fsyncDirectory } from './fs-util.ts';
 import { segmentName } from './log-format.ts';
 import { SnapshotEncoder } from './snapshot-format.ts';
@@ -47,10 +48,10 @@ export async function writeSnapshot(options: {
       bytes += chunk.length;
     };
     await write(encoder.begin(zxid, sessions));
+    const emit = (path: string, node: NodeFields): void => encoder.node(path, node);
     while (!cursor.done) {
-      const records = cursor.next(snapshotNodesPerStep);
-      nodes += records.length;
-      await write(encoder.nodes(records));
+      nodes += cursor.step(snapshotNodesPerStep, emit);
+      await write(encoder.takeChunk());
       await yieldToLoop();
     }
     await write(encoder.end());

@@ -5,7 +5,7 @@ import { assert } from '../../core/assert.ts';
 import { baseName, childPath, parentPath } from '../../core/path.ts';
 import { openAclUnsafe, readAclUnsafe, type Acl, type Stat } from '../../protocol/records.ts';
 import { nodeKind, visibleOwner } from './ephemeral-type.ts';
-import { SnapshotCursor, type NodeRecord, type PreImage } from './snapshot-cursor.ts';
+import { recordOf, SnapshotCursor, type LiveNode, type NodeRecord } from './snapshot-cursor.ts';
 
 export interface DataNode {
   data: Buffer | null;
@@ -68,23 +68,6 @@ function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: b
   };
 }
 
-function recordOf(path: string, node: DataNode): NodeRecord {
-  return {
-    path,
-    data: node.data,
-    acl: node.acl,
-    czxid: node.czxid,
-    mzxid: node.mzxid,
-    pzxid: node.pzxid,
-    ctime: node.ctime,
-    mtime: node.mtime,
-    version: node.version,
-    cversion: node.cversion,
-    aversion: node.aversion,
-    ephemeralOwner: node.ephemeralOwner,
-  };
-}
-
 export class DataTree {
   private readonly nodes = new Map<string, DataNode>();
   private readonly ephemeralsBySession = new Map<bigint, Set<string>>();
@@ -92,6 +75,8 @@ export class DataTree {
   readonly containers = new Set<string>();
   readonly ttlNodes = new Set<string>();
   private dataBytes = 0;
+  /** One shared array per distinct ACL list: most znodes carry the same few lists. */
+  private readonly acls = new Map<string, readonly Acl[]>();
   private snapshot: SnapshotCursor | null = null;
   private snapshotEpochs = 0;
 
@@ -155,7 +140,7 @@ export class DataTree {
       parent.pzxid = args.zxid;
     }
     if (parent.children.has(name)) return false;
-    const node = newNode(args.data, args.acl, args.zxid, args.time);
+    const node = newNode(args.data, this.intern(args.acl), args.zxid, args.time);
     node.ephemeralOwner = args.ephemeralOwner;
     // Created after the snapshot's zxid: the walk must not copy it.
     node.snapshotEpoch = this.snapshot?.epoch ?? 0;
@@ -224,8 +209,17 @@ export class DataTree {
   setAcl(path: string, acl: readonly Acl[], aversion: number): void {
     const node = this.getNode(path);
     this.preserve(path, node);
-    node.acl = acl;
+    node.acl = this.intern(acl);
     node.aversion = aversion;
+  }
+
+  private intern(acl: readonly Acl[]): readonly Acl[] {
+    const key = acl.map((a) => `${a.perms}\u0000${a.id.scheme}\u0000${a.id.id}`).join('\u0001');
+    const known = this.acls.get(key);
+    if (known !== undefined) return known;
+    const frozen = Object.freeze([...acl]);
+    this.acls.set(key, frozen);
+    return frozen;
   }
 
   private preserve(path: string, node: DataNode): void {
@@ -239,11 +233,10 @@ export class DataTree {
     assert(this.snapshot === null, 'one snapshot at a time');
     const epoch = ++this.snapshotEpochs;
     const source = {
-      visit: (path: string, at: number): PreImage | undefined => {
+      visit: (path: string, at: number): LiveNode | undefined => {
         const node = this.nodes.get(path);
-        if (node === undefined) return undefined;
-        node.snapshotEpoch = at;
-        return { record: recordOf(path, node), children: [...node.children] };
+        if (node !== undefined) node.snapshotEpoch = at;
+        return node;
       },
       markVisited: (path: string, at: number): void => {
         const node = this.nodes.get(path);
@@ -272,7 +265,7 @@ export class DataTree {
       this.nodes.set(record.path, node);
     }
     node.data = record.data;
-    node.acl = record.acl;
+    node.acl = this.intern(record.acl);
     node.czxid = record.czxid;
     node.mzxid = record.mzxid;
     node.pzxid = record.pzxid;

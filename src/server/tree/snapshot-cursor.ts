@@ -7,9 +7,8 @@ import { assert } from '../../core/assert.ts';
 import { childPath } from '../../core/path.ts';
 import type { Acl } from '../../protocol/records.ts';
 
-/** A znode as snapshots store it (children are implied by the paths). */
-export interface NodeRecord {
-  readonly path: string;
+/** The fields of a znode a snapshot stores (a live tree node has them too). */
+export interface NodeFields {
   readonly data: Buffer | null;
   readonly acl: readonly Acl[];
   readonly czxid: bigint;
@@ -23,6 +22,16 @@ export interface NodeRecord {
   readonly ephemeralOwner: bigint;
 }
 
+/** A znode as snapshots store it (children are implied by the paths). */
+export interface NodeRecord extends NodeFields {
+  readonly path: string;
+}
+
+/** A live node as the walk sees it: its fields and its children's names. */
+export interface LiveNode extends NodeFields {
+  readonly children: Iterable<string>;
+}
+
 export interface PreImage {
   readonly record: NodeRecord;
   readonly children: readonly string[];
@@ -30,8 +39,8 @@ export interface PreImage {
 
 /** What the cursor needs from the tree. */
 export interface SnapshotSource {
-  /** The live node's image; marks it visited so later writes skip the copy. */
-  visit(path: string, epoch: number): PreImage | undefined;
+  /** The live node; marks it visited so later writes skip the copy. */
+  visit(path: string, epoch: number): LiveNode | undefined;
   /** Marks the live node visited (its pre-image was used). */
   markVisited(path: string, epoch: number): void;
 }
@@ -58,21 +67,54 @@ export class SnapshotCursor {
     if (!this.preImages.has(path)) this.preImages.set(path, image());
   }
 
-  /** The next records in parent-before-child order; fewer than `max` only at the end. */
-  next(max: number): NodeRecord[] {
-    const out: NodeRecord[] = [];
-    while (out.length < max && this.stack.length > 0) {
+  /**
+   * Hands up to `max` nodes to `emit` in parent-before-child order (fewer only at the end).
+   * Live nodes are passed as they are, without a copy: `emit` must use them before returning.
+   */
+  step(max: number, emit: (path: string, node: NodeFields) => void): number {
+    let count = 0;
+    while (count < max && this.stack.length > 0) {
       const path = this.stack.pop() as string;
       const preImage = this.preImages.get(path);
+      let children: Iterable<string>;
       if (preImage !== undefined) {
         this.preImages.delete(path);
         this.source.markVisited(path, this.epoch);
+        emit(path, preImage.record);
+        children = preImage.children;
+      } else {
+        const live = this.source.visit(path, this.epoch);
+        assert(live !== undefined, `snapshot walk reached ${path}, which existed at its zxid`);
+        emit(path, live);
+        children = live.children;
       }
-      const image = preImage ?? this.source.visit(path, this.epoch);
-      assert(image !== undefined, `snapshot walk reached ${path}, which existed at its zxid`);
-      out.push(image.record);
-      for (const name of image.children) this.stack.push(childPath(path, name));
+      for (const name of children) this.stack.push(childPath(path, name));
+      count++;
     }
+    return count;
+  }
+
+  /** The next records as copies (for tests and tools; snapshots use `step`). */
+  next(max: number): NodeRecord[] {
+    const out: NodeRecord[] = [];
+    this.step(max, (path, node) => out.push(recordOf(path, node)));
     return out;
   }
+}
+
+export function recordOf(path: string, node: NodeFields): NodeRecord {
+  return {
+    path,
+    data: node.data,
+    acl: node.acl,
+    czxid: node.czxid,
+    mzxid: node.mzxid,
+    pzxid: node.pzxid,
+    ctime: node.ctime,
+    mtime: node.mtime,
+    version: node.version,
+    cversion: node.cversion,
+    aversion: node.aversion,
+    ephemeralOwner: node.ephemeralOwner,
+  };
 }
