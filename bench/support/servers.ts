@@ -8,7 +8,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { setTimeout as delay } from 'node:timers/promises';
-import { apacheInstall } from '../../test/support/apache-zookeeper.ts';
+import { apacheInstall, log4jProperties } from '../../test/support/apache-zookeeper.ts';
 import { repoRoot, trackChild } from '../../test/support/server-process.ts';
 
 export type ServerKind = 'apache' | 'meerkat';
@@ -46,17 +46,6 @@ export function renderBenchZooCfg(options: {
   ]);
   for (const [key, value] of Object.entries(options.extra ?? {})) entries.set(key, value);
   return [...entries].map(([k, v]) => `${k}=${v}\n`).join('');
-}
-
-function log4jProperties(logFile: string): string {
-  return [
-    'log4j.rootLogger=INFO, FILE',
-    'log4j.appender.FILE=org.apache.log4j.FileAppender',
-    `log4j.appender.FILE.File=${logFile}`,
-    'log4j.appender.FILE.layout=org.apache.log4j.PatternLayout',
-    'log4j.appender.FILE.layout.ConversionPattern=%d{ISO8601} %-5p [%t:%C{1}@%L] - %m%n',
-    '',
-  ].join('\n');
 }
 
 /** Starts `kind` on `cfgFile`; logs go to `<logDir>/<kind>-<tag>.log`. */

@@ -105,7 +105,8 @@ function requireInstall(): ApacheInstall {
   return install;
 }
 
-function log4jProperties(logFile: string): string {
+/** log4j 1.x settings that send Apache's server log to one file. */
+export function log4jProperties(logFile: string): string {
   return [
     'log4j.rootLogger=INFO, FILE',
     'log4j.appender.FILE=org.apache.log4j.FileAppender',
