@@ -12,6 +12,8 @@ export class JuteReader {
 
   readonly buffer: Buffer;
   private readonly maxLengthBytes: number;
+  /** Made on the first long read: V8's DataView bigint access is ~4x faster than Buffer's. */
+  private dataView: DataView | undefined;
 
   constructor(
     buffer: Buffer,
@@ -51,7 +53,12 @@ export class JuteReader {
 
   readLong(): bigint {
     this.need(8, 'long');
-    const value = this.buffer.readBigInt64BE(this.offset);
+    this.dataView ??= new DataView(
+      this.buffer.buffer,
+      this.buffer.byteOffset,
+      this.buffer.byteLength,
+    );
+    const value = this.dataView.getBigInt64(this.offset);
     this.offset += 8;
     return value;
   }

@@ -3,10 +3,13 @@
 
 export class JuteWriter {
   private buffer: Buffer;
+  /** Over `buffer`: V8's DataView bigint access is ~7x faster than Buffer's. */
+  private dataView: DataView;
   private offset = 0;
 
   constructor(initialBytes = 256) {
     this.buffer = Buffer.allocUnsafe(initialBytes);
+    this.dataView = viewOf(this.buffer);
   }
 
   get length(): number {
@@ -21,6 +24,7 @@ export class JuteWriter {
     const grown = Buffer.allocUnsafe(size);
     this.buffer.copy(grown, 0, 0, this.offset);
     this.buffer = grown;
+    this.dataView = viewOf(grown);
   }
 
   writeInt(value: number): this {
@@ -38,7 +42,7 @@ export class JuteWriter {
       throw new RangeError(`long out of range: ${value}`);
     }
     this.ensure(8);
-    this.buffer.writeBigInt64BE(value, this.offset);
+    this.dataView.setBigInt64(this.offset, value);
     this.offset += 8;
     return this;
   }
@@ -96,4 +100,8 @@ export class JuteWriter {
   reset(): void {
     this.offset = 0;
   }
+}
+
+function viewOf(buffer: Buffer): DataView {
+  return new DataView(buffer.buffer, buffer.byteOffset, buffer.byteLength);
 }
