@@ -5,7 +5,7 @@ import { assert } from '../../core/assert.ts';
 import { baseName, childPath, parentPath } from '../../core/path.ts';
 import { openAclUnsafe, readAclUnsafe, type Acl, type Stat } from '../../protocol/records.ts';
 import { nodeKind, visibleOwner } from './ephemeral-type.ts';
-import { recordOf, SnapshotCursor, type LiveNode, type NodeRecord } from './snapshot-cursor.ts';
+import { SnapshotCursor, type NodeRecord } from './snapshot-cursor.ts';
 
 export interface DataNode {
   data: Buffer | null;
@@ -21,8 +21,8 @@ export interface DataNode {
   aversion: number;
   /** Stored owner: session id, container marker or TTL encoding (see ephemeral-type.ts). */
   ephemeralOwner: bigint;
-  /** Names of the children; leaves (most nodes) share one empty set to save memory. */
-  children: ReadonlySet<string>;
+  /** Children by name; leaves (most nodes) share one empty map to save memory. */
+  children: ReadonlyMap<string, DataNode>;
   /** The snapshot walk that last visited this node (copy-on-write bookkeeping). */
   snapshotEpoch: number;
 }
@@ -38,16 +38,16 @@ export interface CreateNodeArgs {
 }
 
 /** Shared by every childless node; never mutated (see addChild / removeChild). */
-const noChildren: ReadonlySet<string> = new Set<string>();
+const noChildren: ReadonlyMap<string, DataNode> = new Map<string, DataNode>();
 
-function addChild(node: DataNode, name: string): void {
-  if (node.children === noChildren) node.children = new Set([name]);
-  else (node.children as Set<string>).add(name);
+function addChild(node: DataNode, name: string, child: DataNode): void {
+  if (node.children === noChildren) node.children = new Map([[name, child]]);
+  else (node.children as Map<string, DataNode>).set(name, child);
 }
 
 function removeChild(node: DataNode, name: string): void {
   if (node.children.size === 1 && node.children.has(name)) node.children = noChildren;
-  else if (node.children !== noChildren) (node.children as Set<string>).delete(name);
+  else if (node.children !== noChildren) (node.children as Map<string, DataNode>).delete(name);
 }
 
 function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: bigint): DataNode {
@@ -96,8 +96,9 @@ export class DataTree {
   }
 
   private addSystemNode(path: string, acl: readonly Acl[]): void {
-    this.nodes.set(path, newNode(Buffer.alloc(0), acl, 0n, 0n));
-    addChild(this.getNode(parentPath(path)), baseName(path));
+    const node = newNode(Buffer.alloc(0), acl, 0n, 0n);
+    this.nodes.set(path, node);
+    addChild(this.getNode(parentPath(path)), baseName(path), node);
     this.dataBytes += path.length;
   }
 
@@ -133,7 +134,7 @@ export class DataTree {
     const parent = this.nodes.get(parentPath(args.path));
     assert(parent !== undefined, `parent of ${args.path} must exist when applying create`);
     const name = baseName(args.path);
-    this.preserve(parentPath(args.path), parent);
+    this.snapshot?.preserve(parent);
     // Raised only when larger, so replaying an old create never moves them back.
     if (args.parentCVersion > parent.cversion) {
       parent.cversion = args.parentCVersion;
@@ -144,7 +145,7 @@ export class DataTree {
     node.ephemeralOwner = args.ephemeralOwner;
     // Created after the snapshot's zxid: the walk must not copy it.
     node.snapshotEpoch = this.snapshot?.epoch ?? 0;
-    addChild(parent, name);
+    addChild(parent, name, node);
     this.nodes.set(args.path, node);
     this.dataBytes += args.path.length + (args.data?.length ?? 0);
     this.indexOwner(args.path, args.ephemeralOwner, true);
@@ -156,13 +157,13 @@ export class DataTree {
     const node = this.nodes.get(path);
     const parent = this.nodes.get(parentPath(path));
     if (parent !== undefined && zxid > parent.pzxid) {
-      this.preserve(parentPath(path), parent);
+      this.snapshot?.preserve(parent);
       parent.pzxid = zxid;
     }
     if (node === undefined || parent === undefined) return false;
     assert(node.children.size === 0, `deleted node ${path} must have no children`);
-    this.preserve(path, node);
-    this.preserve(parentPath(path), parent);
+    this.snapshot?.preserve(node);
+    this.snapshot?.preserve(parent);
     removeChild(parent, baseName(path));
     this.nodes.delete(path);
     this.dataBytes -= path.length + (node.data?.length ?? 0);
@@ -198,7 +199,7 @@ export class DataTree {
 
   setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): void {
     const node = this.getNode(path);
-    this.preserve(path, node);
+    this.snapshot?.preserve(node);
     this.dataBytes += (data?.length ?? 0) - (node.data?.length ?? 0);
     node.data = data;
     node.version = version;
@@ -208,7 +209,7 @@ export class DataTree {
 
   setAcl(path: string, acl: readonly Acl[], aversion: number): void {
     const node = this.getNode(path);
-    this.preserve(path, node);
+    this.snapshot?.preserve(node);
     node.acl = this.intern(acl);
     node.aversion = aversion;
   }
@@ -222,28 +223,11 @@ export class DataTree {
     return frozen;
   }
 
-  private preserve(path: string, node: DataNode): void {
-    const snapshot = this.snapshot;
-    if (snapshot === null || node.snapshotEpoch === snapshot.epoch) return;
-    snapshot.preserve(path, () => ({ record: recordOf(path, node), children: [...node.children] }));
-  }
-
   /** Starts a point-in-time walk of the tree as it is now (at `zxid`). */
   beginSnapshot(zxid: bigint): SnapshotCursor {
     assert(this.snapshot === null, 'one snapshot at a time');
     const epoch = ++this.snapshotEpochs;
-    const source = {
-      visit: (path: string, at: number): LiveNode | undefined => {
-        const node = this.nodes.get(path);
-        if (node !== undefined) node.snapshotEpoch = at;
-        return node;
-      },
-      markVisited: (path: string, at: number): void => {
-        const node = this.nodes.get(path);
-        if (node !== undefined) node.snapshotEpoch = at;
-      },
-    };
-    this.snapshot = new SnapshotCursor({ zxid, epoch, source });
+    this.snapshot = new SnapshotCursor({ zxid, epoch, root: this.getNode('/') });
     return this.snapshot;
   }
 
@@ -261,7 +245,7 @@ export class DataTree {
     } else if (record.path !== '/') {
       const parent = this.nodes.get(parentPath(record.path));
       assert(parent !== undefined, `snapshot lists ${record.path} before its parent`);
-      addChild(parent, baseName(record.path));
+      addChild(parent, baseName(record.path), node);
       this.nodes.set(record.path, node);
     }
     node.data = record.data;
@@ -302,15 +286,11 @@ export class DataTree {
     const start = this.nodes.get(path);
     if (start === undefined) return 0;
     let count = 0;
-    const stack: [string, DataNode][] = [[path, start]];
+    const stack = [start];
     while (stack.length > 0) {
-      const [at, node] = stack.pop() as [string, DataNode];
-      for (const name of node.children) {
-        const childAt = childPath(at, name);
-        const child = this.getNode(childAt);
-        count++;
-        if (child.children.size > 0) stack.push([childAt, child]);
-      }
+      const node = stack.pop() as DataNode;
+      count += node.children.size;
+      for (const child of node.children.values()) if (child.children.size > 0) stack.push(child);
     }
     return count;
   }
@@ -321,7 +301,7 @@ export class DataTree {
     while (stack.length > 0) {
       const at = stack.pop() as string;
       yield at;
-      for (const name of this.getNode(at).children) stack.push(childPath(at, name));
+      for (const name of this.getNode(at).children.keys()) stack.push(childPath(at, name));
     }
   }
 }

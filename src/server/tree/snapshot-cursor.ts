@@ -2,7 +2,7 @@
 // steps while writes go on; before a write touches a node the walk has not reached yet, the
 // tree hands the node's pre-image here (copy on write), so the walk yields exactly the tree
 // as it was at `zxid`. Recovery then replays strictly after `zxid`: no fuzzy-snapshot replay
-// tolerance is needed.
+// tolerance is needed. The walk follows child references, never looking paths up.
 import { assert } from '../../core/assert.ts';
 import { childPath } from '../../core/path.ts';
 import type { Acl } from '../../protocol/records.ts';
@@ -27,44 +27,41 @@ export interface NodeRecord extends NodeFields {
   readonly path: string;
 }
 
-/** A live node as the walk sees it: its fields and its children's names. */
-export interface LiveNode extends NodeFields {
-  readonly children: Iterable<string>;
+/** A live tree node as the walk sees it. */
+export interface WalkNode extends NodeFields {
+  readonly children: ReadonlyMap<string, WalkNode>;
+  /** The walk that last visited this node; the walk sets it. */
+  snapshotEpoch: number;
 }
 
-export interface PreImage {
-  readonly record: NodeRecord;
-  readonly children: readonly string[];
-}
-
-/** What the cursor needs from the tree. */
-export interface SnapshotSource {
-  /** The live node; marks it visited so later writes skip the copy. */
-  visit(path: string, epoch: number): LiveNode | undefined;
-  /** Marks the live node visited (its pre-image was used). */
-  markVisited(path: string, epoch: number): void;
+/** A node as it was before a write changed it. */
+interface PreImage {
+  readonly fields: NodeFields;
+  readonly children: readonly (readonly [string, WalkNode])[];
 }
 
 export class SnapshotCursor {
   readonly zxid: bigint;
   readonly epoch: number;
-  private readonly stack: string[] = ['/'];
-  private readonly preImages = new Map<string, PreImage>();
-  private readonly source: SnapshotSource;
+  /** Paths and nodes still to visit, in pairs (one array: no tuple per node). */
+  private readonly stack: (string | WalkNode)[];
+  /** Keyed by node identity: cheaper than by path, and a deleted node keeps its key. */
+  private readonly preImages = new Map<WalkNode, PreImage>();
 
-  constructor(options: { zxid: bigint; epoch: number; source: SnapshotSource }) {
+  constructor(options: { zxid: bigint; epoch: number; root: WalkNode }) {
     this.zxid = options.zxid;
     this.epoch = options.epoch;
-    this.source = options.source;
+    this.stack = ['/', options.root];
   }
 
   get done(): boolean {
     return this.stack.length === 0;
   }
 
-  /** Called by the tree before it changes an unvisited node. */
-  preserve(path: string, image: () => PreImage): void {
-    if (!this.preImages.has(path)) this.preImages.set(path, image());
+  /** Called by the tree before it changes a node; keeps the first pre-image of unvisited ones. */
+  preserve(node: WalkNode): void {
+    if (node.snapshotEpoch === this.epoch || this.preImages.has(node)) return;
+    this.preImages.set(node, { fields: fieldsOf(node), children: [...node.children] });
   }
 
   /**
@@ -72,23 +69,22 @@ export class SnapshotCursor {
    * Live nodes are passed as they are, without a copy: `emit` must use them before returning.
    */
   step(max: number, emit: (path: string, node: NodeFields) => void): number {
+    const stack = this.stack;
     let count = 0;
-    while (count < max && this.stack.length > 0) {
-      const path = this.stack.pop() as string;
-      const preImage = this.preImages.get(path);
-      let children: Iterable<string>;
-      if (preImage !== undefined) {
-        this.preImages.delete(path);
-        this.source.markVisited(path, this.epoch);
-        emit(path, preImage.record);
-        children = preImage.children;
+    while (count < max && stack.length > 0) {
+      const node = stack.pop() as WalkNode;
+      const path = stack.pop() as string;
+      assert(node.snapshotEpoch !== this.epoch, `snapshot walk reached ${path} twice`);
+      node.snapshotEpoch = this.epoch;
+      const preImage = this.preImages.size === 0 ? undefined : this.preImages.get(node);
+      if (preImage === undefined) {
+        emit(path, node);
+        for (const [name, child] of node.children) stack.push(childPath(path, name), child);
       } else {
-        const live = this.source.visit(path, this.epoch);
-        assert(live !== undefined, `snapshot walk reached ${path}, which existed at its zxid`);
-        emit(path, live);
-        children = live.children;
+        this.preImages.delete(node);
+        emit(path, preImage.fields);
+        for (const [name, child] of preImage.children) stack.push(childPath(path, name), child);
       }
-      for (const name of children) this.stack.push(childPath(path, name));
       count++;
     }
     return count;
@@ -97,14 +93,13 @@ export class SnapshotCursor {
   /** The next records as copies (for tests and tools; snapshots use `step`). */
   next(max: number): NodeRecord[] {
     const out: NodeRecord[] = [];
-    this.step(max, (path, node) => out.push(recordOf(path, node)));
+    this.step(max, (path, node) => out.push({ path, ...fieldsOf(node) }));
     return out;
   }
 }
 
-export function recordOf(path: string, node: NodeFields): NodeRecord {
+function fieldsOf(node: NodeFields): NodeFields {
   return {
-    path,
     data: node.data,
     acl: node.acl,
     czxid: node.czxid,

@@ -66,7 +66,7 @@ function getChildren(
   const node = readable(ctx, path);
   if (typeof node === 'number') return error(node);
   if (watch) ctx.watches.add('child', path, ctx.watcher, WatchMode.standard);
-  const children = [...node.children];
+  const children = [...node.children.keys()];
   return ok(
     withStat
       ? { type: 'getChildren2', children, stat: ctx.tree.stat(node) }
@@ -147,7 +147,7 @@ function multiRead(ctx: ReadContext, ops: readonly MultiReadOp[]): ReadResult {
     if (op.type === 'getData') {
       return { type: 'getData', data: node.data, stat: ctx.tree.stat(node) };
     }
-    return { type: 'getChildren', children: [...node.children] };
+    return { type: 'getChildren', children: [...node.children.keys()] };
   });
   return ok({ type: 'multi', results });
 }

@@ -204,7 +204,7 @@ function snapshot(core: Core): unknown {
         tree.stat(node),
         node.data?.toString('hex') ?? null,
         node.acl,
-        [...node.children].sort(),
+        [...node.children.keys()].sort(),
       ];
     }),
     ephemerals: [...tree.sessionsWithEphemerals()].map(([s, p]) => [s, [...p].sort()]).sort(),
