@@ -65,6 +65,11 @@ export class SnapshotEncoder {
     writer.writeLong(r.ephemeralOwner);
   }
 
+  /** Bytes appended since the last `takeChunk`. */
+  get pendingBytes(): number {
+    return this.chunk.length;
+  }
+
   /** The bytes of the nodes appended since the last call (a copy: the writer is reused). */
   takeChunk(): Buffer {
     const bytes = this.emit(this.chunk);

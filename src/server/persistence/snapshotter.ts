@@ -1,5 +1,7 @@
-// Writes snapshots in the background: the tree is walked with a copy-on-write cursor in small
-// steps, each step's bytes written asynchronously, so request handling goes on between steps.
+// Writes snapshots in the background: the tree is walked with a copy-on-write cursor in steps
+// of about a millisecond, and requests are handled between steps. Under load the requests that
+// queued during a step are all served before the next one, so the snapshot takes a small share
+// of the thread (and p99 latency barely moves) while an idle server snapshots at full speed.
 // The file appears under its final name only once complete and synced (write to .tmp, fsync,
 // rename, fsync the directory), so a crash never leaves a half snapshot under a real name.
 import { open, rename, rm } from 'node:fs/promises';
@@ -13,8 +15,18 @@ import { fsyncDirectory } from './fs-util.ts';
 import { segmentName } from './log-format.ts';
 import { SnapshotEncoder } from './snapshot-format.ts';
 
-/** Nodes serialised per turn of the event loop. */
-export const snapshotNodesPerStep = 2000;
+/** Time the walk may hold the event loop in one turn. */
+export const snapshotStepMs = 1;
+/** Nodes walked between clock reads. */
+const nodesPerClockRead = 64;
+/** Encoded bytes gathered before a write to the file. */
+const writeChunkBytes = 512 * 1024;
+/**
+ * Written bytes between syncs of the snapshot file. Syncing as it goes keeps the page cache
+ * from holding the whole snapshot for one final flush, which would stall the txn log's
+ * fdatasync (and every write's reply) behind hundreds of megabytes.
+ */
+const syncEveryBytes = 8 * 1024 * 1024;
 
 export interface SnapshotResult {
   readonly path: string;
@@ -41,18 +53,24 @@ export async function writeSnapshot(options: {
   const encoder = new SnapshotEncoder();
   const handle = await open(tempPath, 'w');
   let bytes = 0;
+  let syncedBytes = 0;
   let nodes = 0;
   try {
     const write = async (chunk: Buffer): Promise<void> => {
       await handle.write(chunk, 0, chunk.length, bytes);
       bytes += chunk.length;
+      if (bytes - syncedBytes < syncEveryBytes) return;
+      await handle.datasync();
+      syncedBytes = bytes;
     };
     await write(encoder.begin(zxid, sessions));
     const emit = (path: string, node: NodeFields): void => encoder.node(path, node);
     while (!cursor.done) {
-      nodes += cursor.step(snapshotNodesPerStep, emit);
-      await write(encoder.takeChunk());
-      await yieldToLoop();
+      const stepEnd = performance.now() + snapshotStepMs;
+      do nodes += cursor.step(nodesPerClockRead, emit);
+      while (!cursor.done && performance.now() < stepEnd);
+      if (encoder.pendingBytes >= writeChunkBytes || cursor.done) await write(encoder.takeChunk());
+      else await yieldToLoop();
     }
     await write(encoder.end());
     await handle.sync();
