@@ -49,12 +49,15 @@ export function encodeRecords(txns: readonly Txn[]): Buffer {
   return Buffer.from(writer.view());
 }
 
-export interface LogScan {
-  readonly txns: Txn[];
+export interface LogWalk {
   /** Offset just past the last good record: where the next append goes. */
   readonly endOffset: number;
   /** Why reading stopped early at `endOffset`, when it was not a clean end. */
   readonly torn: string | undefined;
+}
+
+export interface LogScan extends LogWalk {
+  readonly txns: Txn[];
 }
 
 export function checkLogHeader(file: Buffer): string | undefined {
@@ -64,11 +67,13 @@ export function checkLogHeader(file: Buffer): string | undefined {
   return undefined;
 }
 
-/** Reads every intact record of a segment, stopping at the end or at the first damage. */
-export function scanLog(file: Buffer): LogScan {
-  const txns: Txn[] = [];
+/**
+ * Hands every intact record of a segment to `onTxn` in order (without keeping them), stopping
+ * at the end or at the first damage.
+ */
+export function walkLog(file: Buffer, onTxn: (txn: Txn) => void): LogWalk {
   let offset = logHeaderBytes;
-  const stop = (torn: string | undefined): LogScan => ({ txns, endOffset: offset, torn });
+  const stop = (torn: string | undefined): LogWalk => ({ endOffset: offset, torn });
   while (offset + recordHeaderBytes <= file.length) {
     const field = file.readInt32BE(offset);
     if (field === 0) {
@@ -88,19 +93,27 @@ export function scanLog(file: Buffer): LogScan {
     if (recordChecksum(file, offset, payload) !== file.readInt32BE(offset + 4)) {
       return stop(`record at offset ${offset} fails its checksum`);
     }
+    let txn: Txn;
     try {
       const reader = new JuteReader(payload, { maxLengthBytes: recordBytesMax });
-      txns.push(readTxn(reader));
+      txn = readTxn(reader);
       reader.expectEnd('txn record');
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       return stop(`record at offset ${offset} does not decode: ${error.message}`);
     }
+    onTxn(txn);
     offset += recordHeaderBytes + length;
   }
   // Fewer than 8 bytes left: a clean end only if they are all zero.
   const rest = file.subarray(offset);
   return stop(rest.every((b) => b === 0) ? undefined : `partial record header at offset ${offset}`);
+}
+
+/** Every intact record of a segment, in memory (for tools and tests; recovery walks). */
+export function scanLog(file: Buffer): LogScan {
+  const txns: Txn[] = [];
+  return { txns, ...walkLog(file, (txn) => txns.push(txn)) };
 }
 
 /**

@@ -9,27 +9,25 @@ const chunkBytes = 4 * 1024 * 1024;
 export async function readLogFile(path: string): Promise<Buffer> {
   const handle = await open(path, 'r');
   try {
-    const size = (await handle.stat()).size;
-    const chunks: Buffer[] = [];
+    // One buffer of the file's size, filled chunk by chunk: pages past the end of the log
+    // are never touched, so they cost address space, not memory.
+    const file = Buffer.allocUnsafe((await handle.stat()).size);
     let read = 0;
-    let joined: Buffer = Buffer.alloc(0);
     let next = logHeaderBytes; // offset of the next record header
-    while (read < size) {
-      const chunk = Buffer.allocUnsafe(Math.min(chunkBytes, size - read));
-      const { bytesRead } = await handle.read(chunk, 0, chunk.length, read);
+    while (read < file.length) {
+      const want = Math.min(chunkBytes, file.length - read);
+      const { bytesRead } = await handle.read(file, read, want, read);
       if (bytesRead === 0) break;
-      chunks.push(chunk.subarray(0, bytesRead));
       read += bytesRead;
-      joined = chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks, read);
-      while (next + recordHeaderBytes <= joined.length) {
-        const field = joined.readInt32BE(next);
+      while (next + recordHeaderBytes <= read) {
+        const field = file.readInt32BE(next);
         const length = field & 0x3fffffff;
-        if (field <= 0 || length === 0 || length > recordBytesMax) return joined; // end or damage
-        if (next + recordHeaderBytes + length > joined.length) break;
+        if (field <= 0 || length === 0 || length > recordBytesMax) return file.subarray(0, read);
+        if (next + recordHeaderBytes + length > read) break;
         next += recordHeaderBytes + length;
       }
     }
-    return joined;
+    return file.subarray(0, read);
   } finally {
     await handle.close();
   }

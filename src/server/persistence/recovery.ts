@@ -11,7 +11,7 @@ import { applyTxn } from '../txn/apply.ts';
 import { WatchManager } from '../watch/watch-manager.ts';
 import { listNames } from './fs-util.ts';
 import { readLogFile } from './log-reader.ts';
-import { checkLogHeader, damageBeforeLastBatch, scanLog, segmentZxid } from './log-format.ts';
+import { checkLogHeader, damageBeforeLastBatch, segmentZxid, walkLog } from './log-format.ts';
 import { decodeSnapshot } from './snapshot-format.ts';
 
 export class RecoveryError extends Error {
@@ -126,9 +126,8 @@ export async function recover(options: {
       }
       throw new RecoveryError(`txn log ${name}: ${headerProblem}`);
     }
-    const scan = scanLog(file);
-    for (const txn of scan.txns) {
-      if (txn.zxid <= last) continue;
+    const scan = walkLog(file, (txn) => {
+      if (txn.zxid <= last) return;
       if (txn.zxid !== last + 1n) {
         throw new RecoveryError(
           `txn log ${name}: zxid ${hex(txn.zxid)} follows ${hex(last)} ` +
@@ -138,7 +137,7 @@ export async function recover(options: {
       applyTxn(context, txn);
       last = txn.zxid;
       replayed++;
-    }
+    });
     if (scan.torn === undefined) continue;
     if (
       i === segments.length - 1 &&

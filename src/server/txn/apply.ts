@@ -73,7 +73,16 @@ function applyBody(ctx: ApplyContext, txn: Txn, body: TxnBody, out: WatchNotific
   const { tree, watches } = ctx;
   switch (body.type) {
     case 'create': {
-      tree.createNode({ ...body, zxid: txn.zxid, time: txn.time });
+      // Fields listed, not spread: a spread of the body is the slowest step of a replay.
+      tree.createNode({
+        path: body.path,
+        data: body.data,
+        acl: body.acl,
+        ephemeralOwner: body.ephemeralOwner,
+        parentCVersion: body.parentCVersion,
+        zxid: txn.zxid,
+        time: txn.time,
+      });
       const node = tree.get(body.path);
       assert(node !== undefined, 'created node must exist');
       notify(out, EventType.nodeCreated, body.path, watches.trigger('data', body.path), node.acl);
