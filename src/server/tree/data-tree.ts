@@ -50,6 +50,16 @@ function removeChild(node: DataNode, name: string): void {
   else if (node.children !== noChildren) (node.children as Map<string, DataNode>).delete(name);
 }
 
+function sameAcls(a: readonly Acl[], b: readonly Acl[]): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i] as Acl;
+    const y = b[i] as Acl;
+    if (x.perms !== y.perms || x.id.scheme !== y.id.scheme || x.id.id !== y.id.id) return false;
+  }
+  return true;
+}
+
 function newNode(data: Buffer | null, acl: readonly Acl[], zxid: bigint, time: bigint): DataNode {
   return {
     data,
@@ -78,6 +88,10 @@ export class DataTree {
   /** One shared array per distinct ACL list: most znodes carry the same few lists. */
   private readonly acls = new Map<string, readonly Acl[]>();
   private snapshot: SnapshotCursor | null = null;
+  /** Path, node, path, node...: the ancestors of the node loadNode restored last. */
+  private readonly loadChain: (string | DataNode)[] = [];
+  /** The last list `intern` was given and what it returned (most nodes share one list). */
+  private lastIntern: readonly [readonly Acl[], readonly Acl[]] = [openAclUnsafe, openAclUnsafe];
   private snapshotEpochs = 0;
 
   /** zoo.cfg extendedTypesEnabled: decides how owners with 0xFF in the top byte read. */
@@ -215,12 +229,13 @@ export class DataTree {
   }
 
   private intern(acl: readonly Acl[]): readonly Acl[] {
+    const [lastIn, lastOut] = this.lastIntern;
+    if (acl === lastIn || sameAcls(acl, lastOut)) return lastOut;
     const key = acl.map((a) => `${a.perms}\u0000${a.id.scheme}\u0000${a.id.id}`).join('\u0001');
-    const known = this.acls.get(key);
-    if (known !== undefined) return known;
-    const frozen = Object.freeze([...acl]);
-    this.acls.set(key, frozen);
-    return frozen;
+    let interned = this.acls.get(key);
+    if (interned === undefined) this.acls.set(key, (interned = Object.freeze([...acl])));
+    this.lastIntern = [acl, interned];
+    return interned;
   }
 
   /** Starts a point-in-time walk of the tree as it is now (at `zxid`). */
@@ -235,19 +250,40 @@ export class DataTree {
     if (this.snapshot === cursor) this.snapshot = null;
   }
 
-  /** Restores one node from a snapshot; parents come before their children. */
+  /**
+   * Restores one node from a snapshot; parents come before their children. Snapshots list
+   * nodes depth first, so the parent is found on the chain of the last loaded node's
+   * ancestors without a lookup in the path map (the lookup remains for any other order).
+   */
   loadNode(record: NodeRecord): void {
-    const existing = this.nodes.get(record.path);
-    const node = existing ?? newNode(null, record.acl, 0n, 0n);
-    if (existing !== undefined) {
-      this.dataBytes -= record.path.length + (existing.data?.length ?? 0);
-      this.indexOwner(record.path, existing.ephemeralOwner, false);
-    } else if (record.path !== '/') {
-      const parent = this.nodes.get(parentPath(record.path));
-      assert(parent !== undefined, `snapshot lists ${record.path} before its parent`);
-      addChild(parent, baseName(record.path), node);
-      this.nodes.set(record.path, node);
+    const chain = this.loadChain;
+    if (record.path === '/') {
+      chain.length = 0;
+      chain.push('/', this.restore('/', this.getNode('/'), record));
+      return;
     }
+    const parentAt = parentPath(record.path);
+    while (chain.length > 0 && chain[chain.length - 2] !== parentAt) chain.length -= 2;
+    const parent = (chain[chain.length - 1] as DataNode | undefined) ?? this.nodes.get(parentAt);
+    assert(parent !== undefined, `snapshot lists ${record.path} before its parent`);
+    if (chain.length === 0) chain.push(parentAt, parent);
+    const name = baseName(record.path);
+    const existing = parent.children.get(name);
+    if (existing !== undefined) {
+      chain.push(record.path, this.restore(record.path, existing, record));
+      return;
+    }
+    const node = newNode(null, openAclUnsafe, 0n, 0n);
+    addChild(parent, name, node);
+    this.nodes.set(record.path, node);
+    this.dataBytes += record.path.length;
+    chain.push(record.path, this.restore(record.path, node, record));
+  }
+
+  /** Gives an existing node the fields of a snapshot record. */
+  private restore(path: string, node: DataNode, record: NodeRecord): DataNode {
+    this.indexOwner(path, node.ephemeralOwner, false);
+    this.dataBytes += (record.data?.length ?? 0) - (node.data?.length ?? 0);
     node.data = record.data;
     node.acl = this.intern(record.acl);
     node.czxid = record.czxid;
@@ -259,8 +295,8 @@ export class DataTree {
     node.cversion = record.cversion;
     node.aversion = record.aversion;
     node.ephemeralOwner = record.ephemeralOwner;
-    this.dataBytes += record.path.length + (record.data?.length ?? 0);
-    this.indexOwner(record.path, record.ephemeralOwner, true);
+    this.indexOwner(path, record.ephemeralOwner, true);
+    return node;
   }
 
   /** The client-visible Stat of a node. */

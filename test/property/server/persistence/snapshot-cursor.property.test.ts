@@ -177,6 +177,18 @@ function verify(yielded: readonly NodeRecord[], expected: Map<string, Expected>)
     assert.deepStrictEqual(node.data, want.record.data, `data of ${path}`);
     assert.deepStrictEqual([...node.acl], want.record.acl, `acl of ${path}`);
   }
+  // Loading also works in any other parents-first order (breadth first here), not only the
+  // depth-first order the walk writes.
+  const depth = (path: string): number => (path === '/' ? 0 : path.split('/').length);
+  const breadthFirst = new DataTree({ extendedTypesEnabled: true });
+  for (const record of [...yielded].sort((a, b) => depth(a.path) - depth(b.path))) {
+    breadthFirst.loadNode(record);
+  }
+  for (const [path, want] of expected) {
+    const node = breadthFirst.get(path);
+    assert.ok(node !== undefined, `${path} loaded breadth first`);
+    assert.deepStrictEqual(breadthFirst.stat(node), want.stat, `stat of ${path} (breadth first)`);
+  }
 }
 
 interface Walk {
