@@ -9,7 +9,7 @@ import { ProtocolError } from '../../protocol/jute/reader.ts';
 import type { ServerState } from '../pipeline/server-state.ts';
 import { applyTxn } from '../txn/apply.ts';
 import { WatchManager } from '../watch/watch-manager.ts';
-import { listNames } from './fs-util.ts';
+import { listNames, readWholeFile } from './fs-util.ts';
 import { readLogFile } from './log-reader.ts';
 import { checkLogHeader, damageBeforeLastBatch, segmentZxid, walkLog } from './log-format.ts';
 import { decodeSnapshot } from './snapshot-format.ts';
@@ -54,7 +54,7 @@ async function loadNewestSnapshot(
   for (const { name } of snapshots) {
     let decoded;
     try {
-      decoded = decodeSnapshot(await readFile(join(dir, name)));
+      decoded = decodeSnapshot(await readWholeFile(join(dir, name)));
     } catch (error) {
       if (!(error instanceof ProtocolError)) throw error;
       logger.error(
