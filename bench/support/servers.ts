@@ -202,3 +202,17 @@ export function sourceVersion(): string {
   const head = git('rev-parse', '--short', 'HEAD') || 'unknown';
   return git('status', '--porcelain', '--', 'src') === '' ? head : `${head}+dirty`;
 }
+
+/** CPU time (user + system, all threads) a process has used so far, in ms. */
+export function processCpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces): state is [0], utime [11], stime [12].
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / clockTicksPerSecond;
+}
+
+/** sysconf(_SC_CLK_TCK): 100 on Linux unless the kernel was built otherwise. */
+const clockTicksPerSecond = Number(
+  spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || '100',
+);

@@ -1,0 +1,135 @@
+// `npm run bench:compare`: Apache ZooKeeper 3.8 (Debian's package; installed with apt-get when
+// missing and this runs as root), Meerkat (this build) and the null server, each started from
+// the same settings on a free loopback port; every workload against each in turn, A B N A B N
+// for --rounds rounds; one table of medians with ratios, server CPU and the generator's CPU.
+//
+//   npm run bench:compare -- [--rounds 3] [--workloads ...] [--duration-s 5] ...
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { apacheInstall } from '../test/support/apache-zookeeper.ts';
+import { repoRoot } from '../test/support/server-process.ts';
+import { startContender } from './support/contenders.ts';
+import {
+  loadFlagsHelp,
+  loadOptionsFrom,
+  parseBenchArgs,
+  workloadsFrom,
+} from './support/options.ts';
+import {
+  comparisonTables,
+  mediansOf,
+  unitOf,
+  type ComparisonRow,
+  type Contender,
+} from './support/report.ts';
+import { machineInfo, processCpuMs } from './support/servers.ts';
+import { fmtNumber } from './support/table.ts';
+import { runWorkloads, type WorkloadName, type WorkloadResult } from './support/workloads.ts';
+
+const args = parseBenchArgs({
+  rounds: { type: 'string', default: '3' },
+  contenders: { type: 'string', default: 'apache,meerkat,null' },
+});
+if (args.help === true) {
+  process.stdout.write(
+    'usage: npm run bench:compare -- [--rounds 3] [--contenders apache,meerkat,null] ' +
+      '[load options]\n\n' +
+      'Apache ZooKeeper 3.8, Meerkat and a null server (the ceiling) side by side.\n\n' +
+      loadFlagsHelp,
+  );
+  process.exit(0);
+}
+
+const log = (line: string): void => {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
+};
+
+/** Debian's zookeeper package, as .ci/run installs it, when missing and we may. */
+function ensureApache(): void {
+  const missing = apacheInstall();
+  if (typeof missing !== 'string') return;
+  if (process.getuid?.() !== 0 || !existsSync('/usr/bin/apt-get')) {
+    throw new Error(
+      `Apache ZooKeeper not found (${missing}); install Debian's zookeeper package or set ` +
+        'ZOOKEEPER_HOME',
+    );
+  }
+  log('installing Apache ZooKeeper (apt-get install zookeeper)');
+  const env = { ...process.env, DEBIAN_FRONTEND: 'noninteractive' };
+  spawnSync('apt-get', ['update', '-qq'], { stdio: 'inherit', env });
+  const install = spawnSync('apt-get', ['install', '-y', '-qq', 'zookeeper'], {
+    stdio: 'inherit',
+    env,
+  });
+  if (install.status !== 0 || typeof apacheInstall() === 'string') {
+    throw new Error('apt-get install zookeeper failed');
+  }
+}
+
+const contenders = (args.contenders ?? '').split(',').filter((c) => c !== '') as Contender[];
+for (const c of contenders) {
+  if (!['apache', 'meerkat', 'null'].includes(c)) throw new Error(`--contenders: unknown '${c}'`);
+}
+const rounds = Number(args.rounds);
+if (!Number.isInteger(rounds) || rounds < 1) throw new Error('--rounds: a whole number >= 1');
+const workloads = workloadsFrom(args);
+if (contenders.includes('apache')) ensureApache();
+
+const results = new Map<Contender, WorkloadResult[]>(contenders.map((c) => [c, []]));
+for (let round = 1; round <= rounds; round++) {
+  for (const kind of contenders) {
+    // The null server fires no watches: no fan-out figure for it.
+    const names = workloads.filter((w) => !(kind === 'null' && w === 'watch-fanout'));
+    const server = await startContender(kind);
+    log(`round ${round}/${rounds}: ${kind} (pid ${server.pid}, port ${server.port})`);
+    try {
+      const options = {
+        ...loadOptionsFrom(args, `127.0.0.1:${server.port}`, `r${round}`),
+        serverCpuMs: () => processCpuMs(server.pid),
+      };
+      const got = await runWorkloads(options, names, (r) =>
+        log(`  ${kind} ${r.workload}: ${fmtNumber(r.opsPerSec)}/s, p99 ${r.latency.p99} us`),
+      );
+      results.get(kind)?.push(...got);
+    } finally {
+      await server.stop();
+    }
+  }
+}
+
+const rows: ComparisonRow[] = workloads.map((workload: WorkloadName) => {
+  const row: Partial<Record<Contender, ReturnType<typeof mediansOf>>> = {};
+  for (const kind of contenders) {
+    const mine = (results.get(kind) ?? []).filter((r) => r.workload === workload);
+    if (mine.length > 0) row[kind] = mediansOf(mine);
+  }
+  return { workload, ...row };
+});
+
+const options = loadOptionsFrom(args, '', '');
+const machine = machineInfo();
+process.stdout.write(
+  `\n== bench:compare: ${contenders.join(' / ')}, ${rounds} round(s), medians; ` +
+    `${options.sessions} sessions x ${options.depth} outstanding (serial: 1 x 1); ` +
+    `${options.durationMs / 1000} s windows after ${options.warmupMs / 1000} s warm-up; ` +
+    `${options.dataBytes} B data, ${options.keys} keys ==\n` +
+    `Meerkat ${machine.source}; ${machine.nproc} cores ${machine.cpuModel}; ` +
+    `node ${machine.node}; ${machine.java}\n\n`,
+);
+process.stdout.write(comparisonTables(rows));
+process.stdout.write(
+  `\nconnect: ${unitOf('connect')}. watch-fanout: ${unitOf('watch-fanout')}.\n` +
+    'null ceiling: a stateless server with canned replies; what the generator and loopback ' +
+    'allow here.\n',
+);
+const resultsDir = path.join(repoRoot(), 'bench', 'results');
+await mkdir(resultsDir, { recursive: true });
+const out =
+  args.out ?? path.join(resultsDir, `compare-${new Date().toISOString().slice(0, 10)}.json`);
+await writeFile(
+  out,
+  JSON.stringify({ machine, options, rounds, rows, results: Object.fromEntries(results) }, null, 2),
+);
+log(`wrote ${out}`);

@@ -1,0 +1,364 @@
+// The workloads of `npm run bench`, the same for every server, driven through meerkat/client:
+// S sessions x C outstanding requests (each of the S*C loops sends its next request as soon as
+// its reply arrives), a warm-up, then a fixed measured window; latency per request into an
+// HDR-style histogram in microseconds. Plus connect (open and close sessions) and watch
+// fan-out (many sessions watch one znode; one setData; time until every event arrived).
+import { createClient, NodeExistsError, type ZooKeeperClient } from '../../src/client/index.ts';
+import { Histogram, type HistogramSummary } from './histogram.ts';
+
+export type WorkloadName =
+  | 'create'
+  | 'get'
+  | 'set'
+  | 'mixed'
+  | 'delete'
+  | 'create-serial'
+  | 'get-serial'
+  | 'set-serial'
+  | 'mixed-serial'
+  | 'delete-serial'
+  | 'connect'
+  | 'watch-fanout';
+
+export const allWorkloads: readonly WorkloadName[] = [
+  'create',
+  'get',
+  'set',
+  'mixed',
+  'delete',
+  'create-serial',
+  'get-serial',
+  'set-serial',
+  'mixed-serial',
+  'delete-serial',
+  'connect',
+  'watch-fanout',
+];
+
+export interface LoadOptions {
+  readonly connectString: string;
+  readonly warmupMs: number;
+  readonly durationMs: number;
+  /** Sessions and outstanding requests per session of the parallel workloads. */
+  readonly sessions: number;
+  readonly depth: number;
+  /** Znodes the get/set/mixed workloads pick from. */
+  readonly keys: number;
+  readonly dataBytes: number;
+  /** Sessions opened and closed by `connect`. */
+  readonly connects: number;
+  /** Watching sessions and rounds of `watch-fanout`. */
+  readonly fanoutSessions: number;
+  readonly fanoutRounds: number;
+  /** A fresh prefix per run, so servers that keep state never see a name twice. */
+  readonly runId: string;
+  /** The server's cumulative CPU time in ms (all its threads), when it is a local process. */
+  readonly serverCpuMs?: () => number;
+}
+
+export interface WorkloadResult {
+  readonly workload: WorkloadName;
+  /** Operations per second in the measured window (sessions/s for connect, rounds/s for
+   * fan-out). */
+  readonly opsPerSec: number;
+  /** Microseconds: per request; per open+close for connect; per round for fan-out. */
+  readonly latency: HistogramSummary;
+  readonly errors: number;
+  readonly measuredMs: number;
+  /** This process's CPU (user + system) in the measured window, % of one core. */
+  readonly generatorCpuPct: number;
+  /** The server's CPU in the measured window, % of one core (NaN when not measurable). */
+  readonly serverCpuPct: number;
+}
+
+/** CPU use over a window: this process and, when known, the server. */
+class CpuWindow {
+  private readonly process = process.cpuUsage();
+  private readonly serverCpuMs: (() => number) | undefined;
+  private readonly server: number;
+  private readonly started = performance.now();
+
+  constructor(serverCpuMs: (() => number) | undefined) {
+    this.serverCpuMs = serverCpuMs;
+    this.server = serverCpuMs?.() ?? NaN;
+  }
+
+  end(): { ms: number; generatorCpuPct: number; serverCpuPct: number } {
+    const ms = performance.now() - this.started;
+    const own = process.cpuUsage(this.process);
+    const server = (this.serverCpuMs?.() ?? NaN) - this.server;
+    return {
+      ms,
+      generatorCpuPct: ((own.user + own.system) / 1000 / ms) * 100,
+      serverCpuPct: (server / ms) * 100,
+    };
+  }
+}
+
+const root = '/meerkat-bench';
+
+async function openClients(options: LoadOptions, count: number): Promise<ZooKeeperClient[]> {
+  const clients = Array.from({ length: count }, () =>
+    createClient(options.connectString, { sessionTimeoutMs: 30_000, maxOutstanding: 4096 }),
+  );
+  await Promise.all(clients.map((c) => c.connect()));
+  return clients;
+}
+
+async function closeAll(clients: readonly ZooKeeperClient[]): Promise<void> {
+  await Promise.all(clients.map((c) => c.close().catch(() => undefined)));
+}
+
+function ignoreExisting(error: unknown): void {
+  if (!(error instanceof NodeExistsError)) throw error;
+}
+
+async function ensurePath(client: ZooKeeperClient, path: string): Promise<void> {
+  let at = '';
+  for (const part of path.split('/').slice(1)) {
+    at += `/${part}`;
+    await client.create(at).catch(ignoreExisting);
+  }
+}
+
+/** Runs `op` from S*C loops: warm-up, then the measured window. */
+async function closedLoop(
+  options: LoadOptions,
+  clients: readonly ZooKeeperClient[],
+  depth: number,
+  op: (client: ZooKeeperClient, loop: number) => Promise<unknown>,
+  /** Stop early when an op says there is no more work (delete runs out of znodes). */
+  exhausted: () => boolean = () => false,
+): Promise<LoopRun> {
+  const histogram = new Histogram();
+  let measuring = false;
+  let stopped = false;
+  let ops = 0;
+  let errors = 0;
+  const loops: Promise<void>[] = [];
+  clients.forEach((client, c) => {
+    for (let d = 0; d < depth; d++) {
+      const loop = c * depth + d;
+      loops.push(
+        (async () => {
+          while (!stopped && !exhausted()) {
+            const started = performance.now();
+            try {
+              await op(client, loop);
+            } catch {
+              if (measuring) errors++;
+              continue;
+            }
+            if (measuring && !stopped) {
+              histogram.record((performance.now() - started) * 1000);
+              ops++;
+            }
+          }
+        })(),
+      );
+    }
+  });
+  await raceStop(options.warmupMs, exhausted);
+  measuring = true;
+  const window = new CpuWindow(options.serverCpuMs);
+  await raceStop(options.durationMs, exhausted);
+  stopped = true;
+  const cpu = window.end();
+  await Promise.all(loops);
+  return { histogram, ops, errors, ...cpu };
+}
+
+interface LoopRun {
+  readonly histogram: Histogram;
+  readonly ops: number;
+  readonly errors: number;
+  readonly ms: number;
+  readonly generatorCpuPct: number;
+  readonly serverCpuPct: number;
+}
+
+/** Waits `ms`, or less when `exhausted` becomes true (checked every 10 ms). */
+async function raceStop(ms: number, exhausted: () => boolean): Promise<void> {
+  const until = performance.now() + ms;
+  while (performance.now() < until && !exhausted()) {
+    await new Promise((resolve) => setTimeout(resolve, Math.min(10, until - performance.now())));
+  }
+}
+
+function result(workload: WorkloadName, run: LoopRun): WorkloadResult {
+  return {
+    workload,
+    opsPerSec: (run.ops / run.ms) * 1000,
+    latency: run.histogram.summary(),
+    errors: run.errors,
+    measuredMs: run.ms,
+    generatorCpuPct: run.generatorCpuPct,
+    serverCpuPct: run.serverCpuPct,
+  };
+}
+
+/** Creates the znodes get/set/mixed read and write (once per run). */
+async function prepareKeys(options: LoadOptions, client: ZooKeeperClient): Promise<string[]> {
+  const dir = `${root}/${options.runId}/keys`;
+  await ensurePath(client, dir);
+  const data = Buffer.alloc(options.dataBytes, 0x61);
+  const keys = Array.from({ length: options.keys }, (_, i) => `${dir}/k${i}`);
+  for (let i = 0; i < keys.length; i += 500) {
+    await Promise.all(
+      keys.slice(i, i + 500).map((key) => client.create(key, data).catch(ignoreExisting)),
+    );
+  }
+  return keys;
+}
+
+/**
+ * Runs the named workloads in order against one server. `delete` removes what `create` made
+ * (run create first; without it delete has nothing to do and reports 0).
+ */
+export async function runWorkloads(
+  options: LoadOptions,
+  names: readonly WorkloadName[],
+  onResult: (result: WorkloadResult) => void = () => undefined,
+): Promise<WorkloadResult[]> {
+  const results: WorkloadResult[] = [];
+  const admin = createClient(options.connectString, { sessionTimeoutMs: 30_000 });
+  await admin.connect();
+  try {
+    const needsKeys = names.some((n) => /^(get|set|mixed)/.test(n));
+    const keys = needsKeys ? await prepareKeys(options, admin) : [];
+    const created = new Map<'parallel' | 'serial', string[]>([
+      ['parallel', []],
+      ['serial', []],
+    ]);
+    for (const name of names) {
+      const serial = name.endsWith('-serial');
+      const kind = serial ? 'serial' : 'parallel';
+      const sessions = serial ? 1 : options.sessions;
+      const depth = serial ? 1 : options.depth;
+      const data = Buffer.alloc(options.dataBytes, 0x62);
+      let outcome: WorkloadResult;
+      if (name === 'connect') {
+        outcome = await connectWorkload(options);
+      } else if (name === 'watch-fanout') {
+        outcome = await fanoutWorkload(options, admin);
+      } else {
+        const clients = await openClients(options, sessions);
+        try {
+          const base = name.replace('-serial', '');
+          const pick = (): string => keys[Math.floor(Math.random() * keys.length)] as string;
+          let run;
+          if (base === 'create') {
+            const dir = `${root}/${options.runId}/${kind}`;
+            await ensurePath(admin, dir);
+            const made = created.get(kind) as string[];
+            let seq = 0;
+            run = await closedLoop(options, clients, depth, async (client) => {
+              const path = `${dir}/n${seq++}`;
+              await client.create(path, data);
+              made.push(path);
+            });
+          } else if (base === 'delete') {
+            const queue = created.get(kind) as string[];
+            let next = 0;
+            run = await closedLoop(
+              options,
+              clients,
+              depth,
+              async (client) => {
+                const path = queue[next++];
+                if (path !== undefined) await client.delete(path);
+              },
+              () => next >= queue.length,
+            );
+          } else if (base === 'get') {
+            run = await closedLoop(options, clients, depth, (client) => client.getData(pick()));
+          } else if (base === 'set') {
+            run = await closedLoop(options, clients, depth, (c) => c.setData(pick(), data));
+          } else {
+            run = await closedLoop(options, clients, depth, (client) =>
+              Math.random() < 0.1 ? client.setData(pick(), data) : client.getData(pick()),
+            );
+          }
+          outcome = result(name, run);
+        } finally {
+          await closeAll(clients);
+        }
+      }
+      results.push(outcome);
+      onResult(outcome);
+    }
+  } finally {
+    await admin.close();
+  }
+  return results;
+}
+
+/** Opens and closes `connects` sessions, 8 at a time; latency is open + close. */
+async function connectWorkload(options: LoadOptions): Promise<WorkloadResult> {
+  const histogram = new Histogram();
+  let errors = 0;
+  let next = 0;
+  const window = new CpuWindow(options.serverCpuMs);
+  const worker = async (): Promise<void> => {
+    while (next < options.connects) {
+      next++;
+      const t0 = performance.now();
+      const client = createClient(options.connectString, { sessionTimeoutMs: 30_000 });
+      try {
+        await client.connect();
+        await client.close();
+        histogram.record((performance.now() - t0) * 1000);
+      } catch {
+        errors++;
+        await client.close().catch(() => undefined);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return result('connect', { histogram, ops: histogram.count, errors, ...window.end() });
+}
+
+/**
+ * `fanoutSessions` sessions each set a data watch on one znode; one setData; the round ends
+ * when every session has its event. Latency is per round (setData sent -> last event).
+ */
+async function fanoutWorkload(
+  options: LoadOptions,
+  admin: ZooKeeperClient,
+): Promise<WorkloadResult> {
+  const path = `${root}/${options.runId}/fanout`;
+  await ensurePath(admin, path);
+  const watchers = await openClients(options, options.fanoutSessions);
+  const histogram = new Histogram();
+  let errors = 0;
+  const window = new CpuWindow(options.serverCpuMs);
+  try {
+    for (let round = 0; round < options.fanoutRounds; round++) {
+      let arrived = 0;
+      let allArrived: () => void = () => undefined;
+      const done = new Promise<void>((resolve) => (allArrived = resolve));
+      await Promise.all(
+        watchers.map((client) =>
+          client.exists(path, {
+            watch: () => {
+              if (++arrived === watchers.length) allArrived();
+            },
+          }),
+        ),
+      );
+      const t0 = performance.now();
+      await admin.setData(path, Buffer.from(String(round)));
+      let timer: NodeJS.Timeout | undefined;
+      const timedOut = await Promise.race([
+        done.then(() => false),
+        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
+      ]);
+      clearTimeout(timer);
+      if (timedOut) errors++;
+      else histogram.record((performance.now() - t0) * 1000);
+    }
+  } finally {
+    await closeAll(watchers);
+  }
+  return result('watch-fanout', { histogram, ops: histogram.count, errors, ...window.end() });
+}
