@@ -88,9 +88,9 @@ export class FaultyDisk {
   opened = 0;
   closed = 0;
 
-  readonly open: OpenLogFile = async (path) => {
+  readonly open: OpenLogFile = async (path, options) => {
     this.check('open', 'open');
-    const file = this.wrap(await openLogFile(path));
+    const file = this.wrap(await openLogFile(path, options));
     this.opened++;
     return file;
   };
