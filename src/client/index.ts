@@ -28,6 +28,7 @@
  */
 export { createClient, ZooKeeperClient } from './client.ts';
 export type { ClientOptions, VersionOption, WatchOption } from './client.ts';
+export type { StateListener } from './session-driver.ts';
 export { Transaction, TransactionError } from './transaction.ts';
 export type { OpResult, ReadOp, ReadResult } from './transaction.ts';
 export { WatchStream, WatchOverflowError } from './watch-stream.ts';

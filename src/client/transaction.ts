@@ -49,6 +49,7 @@ export class Transaction {
   private readonly ops: MultiWriteOp[] = [];
   private readonly paths: string[] = [];
 
+  /** @internal Made by {@link ZooKeeperClient.transaction}. */
   constructor(context: TransactionContext) {
     this.context = context;
   }

@@ -36,6 +36,7 @@ export class WatchStream implements AsyncIterableIterator<WatchEvent>, AsyncDisp
   private ended = false;
   private stopped = false;
 
+  /** @internal Made by {@link ZooKeeperClient.watch}. */
   constructor(hooks: WatchStreamHooks) {
     this.hooks = hooks;
     this.ready = hooks.start(this.listener);
