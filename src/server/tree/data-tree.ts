@@ -143,8 +143,8 @@ export class DataTree {
     return this.ephemeralsBySession;
   }
 
-  /** Applies a create. Returns false (no change) when the node already exists (replay). */
-  createNode(args: CreateNodeArgs): boolean {
+  /** Applies a create: the new node, or undefined (no change) when it exists (replay). */
+  createNode(args: CreateNodeArgs): DataNode | undefined {
     const parent = this.nodes.get(parentPath(args.path));
     assert(parent !== undefined, `parent of ${args.path} must exist when applying create`);
     const name = baseName(args.path);
@@ -154,7 +154,7 @@ export class DataTree {
       parent.cversion = args.parentCVersion;
       parent.pzxid = args.zxid;
     }
-    if (parent.children.has(name)) return false;
+    if (parent.children.has(name)) return undefined;
     const node = newNode(args.data, this.intern(args.acl), args.zxid, args.time);
     node.ephemeralOwner = args.ephemeralOwner;
     // Created after the snapshot's zxid: the walk must not copy it.
@@ -163,7 +163,7 @@ export class DataTree {
     this.nodes.set(args.path, node);
     this.dataBytes += args.path.length + (args.data?.length ?? 0);
     this.indexOwner(args.path, args.ephemeralOwner, true);
-    return true;
+    return node;
   }
 
   /** Applies a delete. Returns false when the node is already gone (replay). */
@@ -211,7 +211,13 @@ export class DataTree {
     }
   }
 
-  setData(path: string, data: Buffer | null, version: number, zxid: bigint, time: bigint): void {
+  setData(
+    path: string,
+    data: Buffer | null,
+    version: number,
+    zxid: bigint,
+    time: bigint,
+  ): DataNode {
     const node = this.getNode(path);
     this.snapshot?.preserve(node);
     this.dataBytes += (data?.length ?? 0) - (node.data?.length ?? 0);
@@ -219,6 +225,7 @@ export class DataTree {
     node.version = version;
     node.mzxid = zxid;
     node.mtime = time;
+    return node;
   }
 
   setAcl(path: string, acl: readonly Acl[], aversion: number): void {

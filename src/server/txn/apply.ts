@@ -56,15 +56,16 @@ function applyDelete(
   const dataWatchers = ctx.watches.trigger('data', path);
   notify(out, EventType.nodeDeleted, path, dataWatchers, acl);
   notify(out, EventType.nodeDeleted, path, ctx.watches.trigger('child', path, dataWatchers), acl);
+  notifyParent(ctx, path, out);
+}
+
+/** NodeChildrenChanged for the parent of `path` (its ACL looked up only when watched). */
+function notifyParent(ctx: ApplyContext, path: string, out: WatchNotification[]): void {
   const parent = parentPath(path);
-  const parentAcl = ctx.tree.get(parent)?.acl ?? [];
-  notify(
-    out,
-    EventType.nodeChildrenChanged,
-    parent,
-    ctx.watches.trigger('child', parent),
-    parentAcl,
-  );
+  const watchers = ctx.watches.trigger('child', parent);
+  if (watchers.size === 0) return;
+  const acl = ctx.tree.get(parent)?.acl ?? [];
+  out.push({ type: EventType.nodeChildrenChanged, path: parent, watchers, acl });
 }
 
 type Applied = { err: number; response: Response; result: MultiResult };
@@ -74,27 +75,19 @@ function applyBody(ctx: ApplyContext, txn: Txn, body: TxnBody, out: WatchNotific
   switch (body.type) {
     case 'create': {
       // Fields listed, not spread: a spread of the body is the slowest step of a replay.
-      tree.createNode({
-        path: body.path,
-        data: body.data,
-        acl: body.acl,
-        ephemeralOwner: body.ephemeralOwner,
-        parentCVersion: body.parentCVersion,
-        zxid: txn.zxid,
-        time: txn.time,
-      });
-      const node = tree.get(body.path);
+      const node =
+        tree.createNode({
+          path: body.path,
+          data: body.data,
+          acl: body.acl,
+          ephemeralOwner: body.ephemeralOwner,
+          parentCVersion: body.parentCVersion,
+          zxid: txn.zxid,
+          time: txn.time,
+        }) ?? tree.get(body.path);
       assert(node !== undefined, 'created node must exist');
       notify(out, EventType.nodeCreated, body.path, watches.trigger('data', body.path), node.acl);
-      const parent = parentPath(body.path);
-      const parentAcl = tree.get(parent)?.acl ?? [];
-      notify(
-        out,
-        EventType.nodeChildrenChanged,
-        parent,
-        watches.trigger('child', parent),
-        parentAcl,
-      );
+      notifyParent(ctx, body.path, out);
       if (body.opcode === OpCode.create) {
         return {
           err: 0,
@@ -113,9 +106,7 @@ function applyBody(ctx: ApplyContext, txn: Txn, body: TxnBody, out: WatchNotific
       applyDelete(ctx, body.path, txn.zxid, out);
       return { err: 0, response: emptyResponse, result: { type: 'delete' } };
     case 'setData': {
-      tree.setData(body.path, body.data, body.version, txn.zxid, txn.time);
-      const node = tree.get(body.path);
-      assert(node !== undefined, 'setData node must exist');
+      const node = tree.setData(body.path, body.data, body.version, txn.zxid, txn.time);
       notify(
         out,
         EventType.nodeDataChanged,
