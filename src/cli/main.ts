@@ -8,6 +8,9 @@ import { startServer } from '../server/server.ts';
 import { meerkatVersion } from '../server/version.ts';
 import { inspectLog, inspectSnapshot } from './commands/inspect.ts';
 import { createLogger } from './logger.ts';
+import { defaultHistoryFile } from './shell/history-file.ts';
+import { runShell } from './shell/index.ts';
+import { shellOperands } from './shell/operands.ts';
 
 function port(value: string): number {
   const n = Number(value);
@@ -121,6 +124,59 @@ program
     for (const name of [...result.snapshotsRemoved, ...result.logsRemoved])
       print(`removed ${name}`);
     print(`${result.snapshotsRemoved.length + result.logsRemoved.length} file(s) removed`);
+  });
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('expected milliseconds >= 1');
+  return n;
+}
+
+interface ShellFlags {
+  timeout: number;
+  historyFile: string | false;
+  readOnly?: boolean;
+}
+
+const defaultConnectString = '127.0.0.1:2181';
+
+program
+  .command('shell')
+  .description("a shell for any ZooKeeper server, with the commands and output of Apache's zkCli")
+  .argument(
+    '[connect-string]',
+    `host:port[,host:port...][/chroot] (default ${defaultConnectString})`,
+  )
+  .argument('[command...]', 'run this one command and exit (put -- before it if it has options)')
+  .option('-t, --timeout <ms>', 'session timeout', milliseconds, 30_000)
+  .option('--history-file <file>', 'history kept across sessions', defaultHistoryFile())
+  .option('--no-history-file', 'keep no history across sessions')
+  .option('-r, --read-only', 'accept a read-only server')
+  .addHelpText(
+    'after',
+    `
+Without a command: a prompt on a terminal (Tab completes commands and znode paths, the arrow
+keys go through history); otherwise commands are read from stdin, one per line, without a
+prompt. Type "help" for the commands: those of zkCli.sh, with its output formats.
+
+  meerkat shell 127.0.0.1:2181
+  meerkat shell 127.0.0.1:2181 -- ls -R /app
+  printf 'create /app\nget -s /app\n' | meerkat shell 127.0.0.1:2181
+
+Exit status: 0 when every command succeeded, 127 for an unknown command, 1 for any other
+failure (also of one line among many on stdin). zkCli.sh exits 0 after some failures; this
+shell does not.`,
+  )
+  .action(async (connectString: string | undefined, command: string[], flags: ShellFlags) => {
+    const operands = [...(connectString === undefined ? [] : [connectString]), ...command];
+    const parsed = shellOperands(operands, process.argv, defaultConnectString);
+    process.exitCode = await runShell({
+      connectString: parsed.connectString,
+      command: parsed.command,
+      sessionTimeoutMs: flags.timeout,
+      historyFile: flags.historyFile === false ? undefined : flags.historyFile,
+      readOnly: flags.readOnly === true,
+    }).catch(fail);
   });
 
 await program.parseAsync(process.argv);

@@ -1,0 +1,163 @@
+// Commands that read: ls, get, stat, getAcl, getEphemerals, getAllChildrenNumber, sync, whoami.
+import { ZooKeeperError } from '../../../client/index.ts';
+import { ShellError } from '../errors.ts';
+import { noOptions, rawWords, type CommandContext, type ShellCommand } from '../command.ts';
+import { aclLines, statLines } from '../format.ts';
+import { javaList } from '../java-format.ts';
+import type { ParsedArgs } from '../options.ts';
+import { pathArgument } from './arguments.ts';
+import { visitSubtree } from './tree.ts';
+
+/** zkCli's old `cmd path watch` form: a second argument means -w, with a warning. */
+function wantsWatch(context: CommandContext, input: ParsedArgs, oldForm: string): boolean {
+  if (input.args.length > 1) {
+    context.note(`'${oldForm}' has been deprecated. ` + deprecationAdvice[oldForm]);
+    return true;
+  }
+  return input.flags.has('w');
+}
+
+const deprecationAdvice: Record<string, string> = {
+  'ls path [watch]': "Please use 'ls [-w] path' instead.",
+  'get path [watch]': "Please use 'get [-s] [-w] path' instead.",
+  'stat path [watch]': "Please use 'stat [-w] path' instead.",
+};
+
+function watchOption(context: CommandContext, watch: boolean) {
+  return watch ? { watch: context.watcher } : {};
+}
+
+const ls: ShellCommand = {
+  name: 'ls',
+  usage: '[-s] [-w] [-R] path',
+  options: { flags: 'swR', valued: '' },
+  minArgs: 1,
+  needsSession: true,
+  async run(context, input) {
+    const watch = wantsWatch(context, input, 'ls path [watch]');
+    const path = pathArgument(input, 0);
+    const client = context.client();
+    const options = watchOption(context, watch);
+    if (input.flags.has('R')) {
+      await visitSubtree(client, path, options, (p) => Promise.resolve(context.out(p)));
+      return;
+    }
+    const { children, stat } = await client.getChildren(path, { ...options, stat: true });
+    context.out(javaList([...children].sort()));
+    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+  },
+};
+
+const get: ShellCommand = {
+  name: 'get',
+  usage: '[-s] [-w] path',
+  options: { flags: 'sw', valued: '' },
+  minArgs: 1,
+  needsSession: true,
+  async run(context, input) {
+    const watch = wantsWatch(context, input, 'get path [watch]');
+    const path = pathArgument(input, 0);
+    const { data, stat } = await context.client().getData(path, watchOption(context, watch));
+    context.out(data === null ? 'null' : data.toString('utf8'));
+    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+  },
+};
+
+const stat: ShellCommand = {
+  name: 'stat',
+  usage: '[-w] path',
+  options: { flags: 'w', valued: '' },
+  minArgs: 1,
+  needsSession: true,
+  async run(context, input) {
+    const watch = wantsWatch(context, input, 'stat path [watch]');
+    const path = pathArgument(input, 0);
+    const result = await context.client().exists(path, watchOption(context, watch));
+    if (result === null) throw new ShellError(`Node does not exist: ${path}`);
+    statLines(result, context.timeZone).forEach((l) => context.out(l));
+  },
+};
+
+const getAcl: ShellCommand = {
+  name: 'getAcl',
+  usage: '[-s] path',
+  options: { flags: 's', valued: '' },
+  minArgs: 1,
+  needsSession: true,
+  async run(context, input) {
+    const { acl, stat } = await context.client().getACL(pathArgument(input, 0));
+    aclLines(acl).forEach((l) => context.out(l));
+    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+  },
+};
+
+const getEphemerals: ShellCommand = {
+  name: 'getEphemerals',
+  usage: 'path',
+  options: noOptions,
+  minArgs: 0,
+  needsSession: true,
+  async run(context, input) {
+    const prefix = input.args.length === 0 ? '/' : pathArgument(input, 0);
+    context.out(javaList(await context.client().getEphemerals(prefix)));
+  },
+};
+
+const getAllChildrenNumber: ShellCommand = {
+  name: 'getAllChildrenNumber',
+  usage: 'path',
+  options: noOptions,
+  minArgs: 1,
+  needsSession: true,
+  async run(context, input) {
+    const count = await context.client().getAllChildrenNumber(pathArgument(input, 0));
+    context.out(String(count));
+  },
+};
+
+const sync: ShellCommand = {
+  name: 'sync',
+  usage: 'path',
+  options: noOptions,
+  minArgs: 1,
+  needsSession: true,
+  async run(context, input) {
+    const path = pathArgument(input, 0);
+    const code = await context
+      .client()
+      .sync(path)
+      .then(
+        () => 0,
+        (error: unknown) => {
+          if (error instanceof ZooKeeperError) return error.code;
+          throw error;
+        },
+      );
+    if (code === 0) context.out('Sync is OK');
+    else throw new ShellError(`Sync has failed. rc=${code}`);
+  },
+};
+
+const whoami: ShellCommand = {
+  name: 'whoami',
+  usage: '',
+  options: rawWords,
+  minArgs: 0,
+  needsSession: true,
+  async run(context) {
+    const infos = await context.client().whoAmI();
+    context.out('Auth scheme: User');
+    for (const info of infos) context.out(`${info.authScheme}: ${info.user}`);
+  },
+};
+
+export const readCommands: readonly ShellCommand[] = [
+  ls,
+  get,
+  stat,
+  getAcl,
+  getEphemerals,
+  getAllChildrenNumber,
+  sync,
+  whoami,
+];
