@@ -7,6 +7,7 @@
 const space = '[ \\t\\n\\x0B\\f\\r]';
 const nonSpace = '[^ \\t\\n\\x0B\\f\\r]';
 const wordPattern = `${space}*([^"']${nonSpace}*|"[^"]*"|'[^']*')${space}*`;
+const leadingSpace = new RegExp(`^${space}+`);
 
 /** The words of `line`; empty for a blank line. */
 export function splitCommandLine(line: string): string[] {
@@ -14,10 +15,15 @@ export function splitCommandLine(line: string): string[] {
   // A fresh RegExp per call: a shared /g pattern would carry lastIndex between calls.
   const pattern = new RegExp(wordPattern, 'g');
   for (const match of line.matchAll(pattern)) {
-    const word = match[1];
-    if (word === undefined) continue;
-    const quoted = word.length >= 2 && (word[0] === '"' || word[0] === "'");
-    words.push(quoted ? word.slice(1, -1) : word);
+    const raw = match[1] ?? '';
+    if (raw.length >= 2 && (raw[0] === '"' || raw[0] === "'")) {
+      words.push(raw.slice(1, -1));
+      continue;
+    }
+    // Java's backtracking can start a word with spaces (a blank line becomes the word " ");
+    // such words are trimmed or dropped here, so a blank line is no command at all.
+    const word = raw.replace(leadingSpace, '');
+    if (word !== '') words.push(word);
   }
   return words;
 }
