@@ -6,6 +6,11 @@ export class ProtocolError extends Error {
   override name = 'ProtocolError';
 }
 
+/** The input ended inside a value: with more bytes the same read may succeed. */
+export class TruncatedInputError extends ProtocolError {
+  override name = 'TruncatedInputError';
+}
+
 export class JuteReader {
   private offset: number;
   private readonly end: number;
@@ -40,7 +45,9 @@ export class JuteReader {
 
   private need(bytes: number, what: string): void {
     if (this.end - this.offset < bytes) {
-      throw new ProtocolError(`truncated ${what}: need ${bytes} bytes, have ${this.remaining}`);
+      throw new TruncatedInputError(
+        `truncated ${what}: need ${bytes} bytes, have ${this.remaining}`,
+      );
     }
   }
 
@@ -110,7 +117,9 @@ export class JuteReader {
     if (count < -1) throw new ProtocolError(`negative vector count ${count}`);
     if (count < 0) return null;
     if (count > this.remaining) {
-      throw new ProtocolError(`vector count ${count} exceeds remaining ${this.remaining} bytes`);
+      throw new TruncatedInputError(
+        `vector count ${count} exceeds remaining ${this.remaining} bytes`,
+      );
     }
     const items: T[] = [];
     for (let i = 0; i < count; i++) items.push(readElement(this));

@@ -60,6 +60,17 @@ export interface LogScan extends LogWalk {
   readonly txns: Txn[];
 }
 
+const zeros = Buffer.alloc(64 * 1024);
+
+/** Native compares against zeros: a byte loop costs ~0.25 s on 4 MiB of preallocated log. */
+export function isAllZero(bytes: Uint8Array): boolean {
+  for (let at = 0; at < bytes.length; at += zeros.length) {
+    const part = bytes.subarray(at, at + zeros.length);
+    if (Buffer.compare(part, zeros.subarray(0, part.length)) !== 0) return false;
+  }
+  return true;
+}
+
 export function checkLogHeader(file: Buffer): string | undefined {
   if (file.length < logHeaderBytes) return 'file shorter than its header';
   if (file.readInt32BE(0) !== logMagic) return 'bad magic (not a Meerkat txn log)';
@@ -77,7 +88,7 @@ export function walkLog(file: Buffer, onTxn: (txn: Txn) => void): LogWalk {
   while (offset + recordHeaderBytes <= file.length) {
     const field = file.readInt32BE(offset);
     if (field === 0) {
-      const clean = file.subarray(offset).every((b) => b === 0);
+      const clean = isAllZero(file.subarray(offset));
       return stop(clean ? undefined : `zero record length at offset ${offset} followed by data`);
     }
     const length = field & lengthMask;
@@ -107,7 +118,7 @@ export function walkLog(file: Buffer, onTxn: (txn: Txn) => void): LogWalk {
   }
   // Fewer than 8 bytes left: a clean end only if they are all zero.
   const rest = file.subarray(offset);
-  return stop(rest.every((b) => b === 0) ? undefined : `partial record header at offset ${offset}`);
+  return stop(isAllZero(rest) ? undefined : `partial record header at offset ${offset}`);
 }
 
 /** Every intact record of a segment, in memory (for tools and tests; recovery walks). */

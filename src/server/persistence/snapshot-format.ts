@@ -7,7 +7,7 @@
 //   End     { int -1 (null path); int crc32 of every byte before it; int magic 'MKSE'; }
 // ACL lists are written once and then referred to by the order they first appeared in.
 import { crc32 } from 'node:zlib';
-import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
+import { JuteReader, ProtocolError, TruncatedInputError } from '../../protocol/jute/reader.ts';
 import { JuteWriter } from '../../protocol/jute/writer.ts';
 import { readAclList, writeAclList, type Acl } from '../../protocol/records.ts';
 import type { NodeFields, NodeRecord } from '../tree/snapshot-cursor.ts';
@@ -90,67 +90,138 @@ export class SnapshotEncoder {
 
 const same = (known: bigint, value: bigint): bigint => (value === known ? known : value);
 
-export interface DecodedSnapshot {
+export interface SnapshotHeader {
   readonly zxid: bigint;
   readonly sessions: SessionRecord[];
-  /** Node records in file order (parents first); call once. */
-  readonly nodes: () => Generator<NodeRecord>;
 }
 
-/** Checks the whole file's checksum, then decodes lazily. Throws ProtocolError when damaged. */
-export function decodeSnapshot(file: Buffer): DecodedSnapshot {
-  if (file.length < 24) throw new ProtocolError('snapshot shorter than header and trailer');
-  const body = file.subarray(0, file.length - 8);
-  if (file.readInt32BE(file.length - 4) !== snapshotEndMagic) {
-    throw new ProtocolError('snapshot has no end marker (incomplete write)');
-  }
-  if ((crc32(body) | 0) !== file.readInt32BE(file.length - 8)) {
-    throw new ProtocolError('snapshot fails its checksum');
-  }
-  const reader = new JuteReader(body, { maxLengthBytes: recordBytesMax });
+function readHeader(reader: JuteReader): SnapshotHeader {
   if (reader.readInt() !== snapshotMagic) throw new ProtocolError('bad snapshot magic');
   const version = reader.readInt();
   if (version !== snapshotVersion)
     throw new ProtocolError(`unsupported snapshot version ${version}`);
   const zxid = reader.readLong();
   const sessions = reader.readVector((r) => ({ id: r.readLong(), timeoutMs: r.readInt() })) ?? [];
+  return { zxid, sessions };
+}
+
+/** One node, or null at the end marker. `acls` holds the lists seen so far (by reference). */
+function readNode(reader: JuteReader, acls: (readonly Acl[])[]): NodeRecord | null {
+  const path = reader.readUString();
+  if (path === null) return null;
+  const data = reader.readBuffer();
+  const ref = reader.readInt();
+  let acl: readonly Acl[] | undefined;
+  if (ref === -1) {
+    acl = Object.freeze(readAclList(reader) ?? []);
+    acls.push(acl);
+  } else {
+    acl = acls[ref];
+    if (acl === undefined) throw new ProtocolError(`unknown ACL reference ${ref}`);
+  }
+  // Equal longs share one bigint (most nodes were never modified): less heap per znode.
+  const czxid = reader.readLong();
+  const mzxid = same(czxid, reader.readLong());
+  const pzxid = same(mzxid, reader.readLong());
+  const ctime = reader.readLong();
+  const mtime = same(ctime, reader.readLong());
+  return {
+    path,
+    data,
+    acl,
+    czxid,
+    mzxid,
+    pzxid,
+    ctime,
+    mtime,
+    version: reader.readInt(),
+    cversion: reader.readInt(),
+    aversion: reader.readInt(),
+    ephemeralOwner: same(0n, reader.readLong()),
+  };
+}
+
+/** Checks the end marker and the checksum of a complete snapshot file. */
+export function verifySnapshot(file: Buffer): void {
+  if (file.length < 24) throw new ProtocolError('snapshot shorter than header and trailer');
+  if (file.readInt32BE(file.length - 4) !== snapshotEndMagic) {
+    throw new ProtocolError('snapshot has no end marker (incomplete write)');
+  }
+  if ((crc32(file.subarray(0, file.length - 8)) | 0) !== file.readInt32BE(file.length - 8)) {
+    throw new ProtocolError('snapshot fails its checksum');
+  }
+}
+
+export interface DecodedSnapshot extends SnapshotHeader {
+  /** Node records in file order (parents first); call once. */
+  readonly nodes: () => Generator<NodeRecord>;
+}
+
+/** Checks the whole file's checksum, then decodes lazily. Throws ProtocolError when damaged. */
+export function decodeSnapshot(file: Buffer): DecodedSnapshot {
+  verifySnapshot(file);
+  const reader = new JuteReader(file.subarray(0, file.length - 8), {
+    maxLengthBytes: recordBytesMax,
+  });
+  const header = readHeader(reader);
   function* nodes(): Generator<NodeRecord> {
     const acls: (readonly Acl[])[] = [];
-    for (;;) {
-      const path = reader.readUString();
-      if (path === null) break;
-      const data = reader.readBuffer();
-      const ref = reader.readInt();
-      let acl: readonly Acl[] | undefined;
-      if (ref === -1) {
-        acl = Object.freeze(readAclList(reader) ?? []);
-        acls.push(acl);
-      } else {
-        acl = acls[ref];
-        if (acl === undefined) throw new ProtocolError(`unknown ACL reference ${ref}`);
-      }
-      // Equal longs share one bigint (most nodes were never modified): less heap per znode.
-      const czxid = reader.readLong();
-      const mzxid = same(czxid, reader.readLong());
-      const pzxid = same(mzxid, reader.readLong());
-      const ctime = reader.readLong();
-      const mtime = same(ctime, reader.readLong());
-      yield {
-        path,
-        data,
-        acl,
-        czxid,
-        mzxid,
-        pzxid,
-        ctime,
-        mtime,
-        version: reader.readInt(),
-        cversion: reader.readInt(),
-        aversion: reader.readInt(),
-        ephemeralOwner: same(0n, reader.readLong()),
-      };
+    for (let node = readNode(reader, acls); node !== null; node = readNode(reader, acls)) {
+      yield node;
     }
     reader.expectEnd('snapshot');
   }
-  return { zxid, sessions, nodes };
+  return { ...header, nodes };
+}
+
+/**
+ * Decodes a snapshot while its bytes are still being read into `file` (a buffer of the whole
+ * file's size): each call decodes the complete records below `available` and stops before
+ * one that is cut off, to resume on the next call. The checksum can only be checked at the
+ * end (`verifySnapshot`), so whoever loads records as they come must be able to drop them.
+ */
+export class SnapshotDecoder {
+  private readonly file: Buffer;
+  private position = 0;
+  private readonly acls: (readonly Acl[])[] = [];
+  header: SnapshotHeader | undefined;
+
+  constructor(file: Buffer) {
+    if (file.length < 24) throw new ProtocolError('snapshot shorter than header and trailer');
+    this.file = file;
+  }
+
+  /** Decodes what `available` bytes allow; true once the end marker has been read. */
+  decode(available: number, onNode: (record: NodeRecord) => void): boolean {
+    const bodyEnd = this.file.length - 8;
+    const complete = available >= this.file.length;
+    const reader = new JuteReader(this.file, {
+      offset: this.position,
+      end: Math.min(available, bodyEnd),
+      maxLengthBytes: recordBytesMax,
+    });
+    // A record cut off after its ACL list must not leave the list behind for the retry.
+    let aclsBefore = this.acls.length;
+    try {
+      if (this.header === undefined) {
+        this.header = readHeader(reader);
+        this.position = reader.position;
+      }
+      for (;;) {
+        aclsBefore = this.acls.length;
+        const node = readNode(reader, this.acls);
+        if (node === null) {
+          if (!complete) return false; // not all bytes after the marker are there yet
+          reader.expectEnd('snapshot');
+          return true;
+        }
+        this.position = reader.position;
+        onNode(node);
+      }
+    } catch (error) {
+      if (!(error instanceof TruncatedInputError) || complete) throw error;
+      this.acls.length = aclsBefore;
+      return false;
+    }
+  }
 }

@@ -99,6 +99,21 @@ export class DataTree {
 
   constructor(options: { extendedTypesEnabled?: boolean } = {}) {
     this.extendedTypesEnabled = options.extendedTypesEnabled ?? false;
+    this.addInitialNodes();
+  }
+
+  /** Back to the initial tree (a snapshot found damaged halfway through loading). */
+  clear(): void {
+    assert(this.snapshot === null, 'no clear during a snapshot');
+    this.nodes.clear();
+    this.ephemeralsBySession.clear();
+    this.containers.clear();
+    this.ttlNodes.clear();
+    this.loadChain.length = 0;
+    this.addInitialNodes();
+  }
+
+  private addInitialNodes(): void {
     const root = newNode(Buffer.alloc(0), openAclUnsafe, 0n, 0n);
     this.nodes.set('/', root);
     this.dataBytes = 1;
