@@ -51,3 +51,45 @@ export function runMeerkatShell(args: readonly string[], options: ShellRunOption
     child.stdin.end(options.input ?? '');
   });
 }
+
+const markerPrefix = '/zookeeper/zkcli-marker-';
+const markerLine = /^Node does not exist: \/zookeeper\/zkcli-marker-(\d+)$/;
+
+/**
+ * Feeds `commands` to one `meerkat shell` reading stdin, exactly as runZkCliSession feeds
+ * zkCli (the same marker commands after each, so `history` numbers match), and splits the
+ * merged output into one string per command. `strip` removes what the caller does not compare.
+ */
+export async function runMeerkatShellSession(
+  connectString: string,
+  commands: readonly string[],
+  strip: (text: string) => string,
+): Promise<{ code: number | null; outputs: string[] }> {
+  const input = commands.flatMap((command, i) => [command, `ls ${markerPrefix}${i}`]);
+  const run = await runMeerkatShell([connectString], {
+    input: [...input, 'quit', ''].join('\n'),
+    merged: true,
+    timeoutMs: 60_000,
+  });
+  const outputs: string[] = [];
+  let current: string[] = [];
+  const text = strip(run.stdout);
+  for (const line of text === '' ? [] : text.split('\n')) {
+    const marker = markerLine.exec(line);
+    if (marker === null) {
+      current.push(line);
+      continue;
+    }
+    if (Number(marker[1]) !== outputs.length) {
+      throw new Error(`meerkat shell session out of step at marker ${marker[1]}:\n${text}`);
+    }
+    outputs.push(current.join('\n'));
+    current = [];
+  }
+  if (outputs.length !== commands.length || current.length > 0) {
+    throw new Error(
+      `meerkat shell session: ${outputs.length} of ${commands.length} markers:\n${text}`,
+    );
+  }
+  return { code: run.code, outputs };
+}
