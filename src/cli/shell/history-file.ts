@@ -23,8 +23,11 @@ export function loadHistory(file: string): string[] {
   return lines.slice(-historyLinesMax).reverse();
 }
 
+/** Lines never written to the file: `addauth` carries a password. */
+const secret = /^\s*addauth\s/;
+
 export function appendHistory(file: string, line: string): void {
-  if (line.trim() === '' || line.includes('\n')) return;
+  if (line.trim() === '' || line.includes('\n') || secret.test(line)) return;
   try {
     appendFileSync(file, `${line}\n`, { mode: 0o600 });
   } catch {

@@ -26,7 +26,8 @@ function streamIo(): ShellIo {
 
 /** Runs the shell; resolves with the exit status. */
 export async function runShell(options: ShellRunOptions): Promise<number> {
-  const interactive = options.command.length === 0 && process.stdin.isTTY;
+  // A prompt needs a terminal both ways; `meerkat shell | tee log` reads lines instead.
+  const interactive = options.command.length === 0 && process.stdin.isTTY && process.stdout.isTTY;
   const io = interactive ? new PromptIo(process.stdout, process.stderr) : streamIo();
   const shell = new Shell({
     host: options.connectString,

@@ -2,6 +2,7 @@
 // zkCli uses: single-letter options anywhere among the arguments, flags may be combined
 // (`-sw`), a value may be attached (`-v5`) or follow (`-v 5`, also `-v -1`), `--` ends the
 // options, and any other word starting with `-` is an error (so `set /a -1` fails as in zkCli).
+import { assert } from '../../core/assert.ts';
 
 export interface OptionSpec {
   /** Letters of options without a value, e.g. 'swR'. */
@@ -43,6 +44,7 @@ class Collector {
 
 /** One `-xyz` word: flags, then at most one valued option taking the rest (or the next word). */
 function takeOptionWord(spec: OptionSpec, word: string, into: Collector): string | undefined {
+  assert(word.length > 1 && word.startsWith('-') && word !== '--', 'an option word');
   const letters = word.slice(1);
   for (let i = 0; i < letters.length; i++) {
     const letter = letters[i] ?? '';

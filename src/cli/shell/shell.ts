@@ -7,6 +7,7 @@ import {
   type WatchEvent,
   type ZooKeeperClient,
 } from '../../client/index.ts';
+import { assert } from '../../core/assert.ts';
 import { usageOf, type CommandContext, type ShellControl } from './command.ts';
 import { commandTable, usageLines } from './commands/index.ts';
 import { ShellError, failureExitCode, failureMessage } from './errors.ts';
@@ -44,6 +45,8 @@ export interface ShellOptions {
 export const unknownCommandExitCode = 127;
 /** `history` shows this many earlier commands. */
 const historyShown = 10;
+/** Commands kept for `history` and `redo`; older ones are forgotten. */
+export const historyEntriesMax = 10_000;
 /** How long closing a session may take when the shell ends. */
 const closeWaitMs = 3000;
 
@@ -148,7 +151,9 @@ export class Shell implements ShellControl {
 
   /** Runs a command given as words (one-shot mode: no quote handling, as zkCli). */
   async executeWords(words: readonly string[], line = words.join(' ')): Promise<number> {
+    assert(words.length > 0, 'a command has a name');
     this.history.set(this.commandCount, line);
+    this.history.delete(this.commandCount - historyEntriesMax);
     try {
       return await this.execute(words);
     } finally {
@@ -160,8 +165,10 @@ export class Shell implements ShellControl {
     if (index >= this.commandCount || index < 0) {
       throw new ShellError('Command index out of range');
     }
-    const line = this.history.get(index) ?? '';
+    const line = this.history.get(index);
+    if (line === undefined) throw new ShellError('Command index out of range');
     const words = splitCommandLine(line);
+    assert(words.length > 0, 'history holds commands only');
     if (words[0] === 'redo') throw new ShellError('No redoing redos');
     // History shows the command that ran, not "redo n".
     this.history.set(this.commandCount, line);

@@ -8,20 +8,19 @@ import type { ParsedArgs } from '../options.ts';
 import { pathArgument } from './arguments.ts';
 import { visitSubtree } from './tree.ts';
 
-/** zkCli's old `cmd path watch` form: a second argument means -w, with a warning. */
-function wantsWatch(context: CommandContext, input: ParsedArgs, oldForm: string): boolean {
+/** zkCli's old `cmd path watch` form: a second argument means -w, after a warning that
+ * names the old and the new form. */
+function wantsWatch(
+  context: CommandContext,
+  input: ParsedArgs,
+  forms: { old: string; current: string },
+): boolean {
   if (input.args.length > 1) {
-    context.note(`'${oldForm}' has been deprecated. ` + deprecationAdvice[oldForm]);
+    context.note(`'${forms.old}' has been deprecated. Please use '${forms.current}' instead.`);
     return true;
   }
   return input.flags.has('w');
 }
-
-const deprecationAdvice: Record<string, string> = {
-  'ls path [watch]': "Please use 'ls [-w] path' instead.",
-  'get path [watch]': "Please use 'get [-s] [-w] path' instead.",
-  'stat path [watch]': "Please use 'stat [-w] path' instead.",
-};
 
 function watchOption(context: CommandContext, watch: boolean) {
   return watch ? { watch: context.watcher } : {};
@@ -34,7 +33,10 @@ const ls: ShellCommand = {
   minArgs: 1,
   needsSession: true,
   async run(context, input) {
-    const watch = wantsWatch(context, input, 'ls path [watch]');
+    const watch = wantsWatch(context, input, {
+      old: 'ls path [watch]',
+      current: 'ls [-w] path',
+    });
     const path = pathArgument(input, 0);
     const client = context.client();
     const options = watchOption(context, watch);
@@ -55,7 +57,10 @@ const get: ShellCommand = {
   minArgs: 1,
   needsSession: true,
   async run(context, input) {
-    const watch = wantsWatch(context, input, 'get path [watch]');
+    const watch = wantsWatch(context, input, {
+      old: 'get path [watch]',
+      current: 'get [-s] [-w] path',
+    });
     const path = pathArgument(input, 0);
     const { data, stat } = await context.client().getData(path, watchOption(context, watch));
     context.out(data === null ? 'null' : data.toString('utf8'));
@@ -70,7 +75,10 @@ const stat: ShellCommand = {
   minArgs: 1,
   needsSession: true,
   async run(context, input) {
-    const watch = wantsWatch(context, input, 'stat path [watch]');
+    const watch = wantsWatch(context, input, {
+      old: 'stat path [watch]',
+      current: 'stat [-w] path',
+    });
     const path = pathArgument(input, 0);
     const result = await context.client().exists(path, watchOption(context, watch));
     if (result === null) throw new ShellError(`Node does not exist: ${path}`);
