@@ -95,8 +95,8 @@ export class Shell implements ShellControl {
     this.printEvent(stateEventLine(name));
   }
 
-  /** Opens a session to `host` (default: the current one); resolves once it is up. The
-   * `connect` command does not wait for that (as zkCli): commands wait for the session. */
+  /** Closes the session and starts one to `host` (default: the current one), without waiting
+   * for it, as zkCli's `connect`: the next command's requests wait for it; `connected()` too. */
   async connect(host: string = this.host): Promise<void> {
     await this.close();
     this.host = host;
