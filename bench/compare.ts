@@ -25,7 +25,7 @@ import {
   type Contender,
 } from './support/report.ts';
 import { machineInfo, processCpuMs } from './support/servers.ts';
-import { fmtNumber } from './support/table.ts';
+import { fmtNumber, log } from './support/table.ts';
 import { runWorkloads, type WorkloadName, type WorkloadResult } from './support/workloads.ts';
 
 const args = parseBenchArgs({
@@ -41,10 +41,6 @@ if (args.help === true) {
   );
   process.exit(0);
 }
-
-const log = (line: string): void => {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
 
 /** Debian's zookeeper package, as .ci/run installs it, when missing and we may. */
 function ensureApache(): void {

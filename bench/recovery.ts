@@ -26,7 +26,7 @@ import {
   type MemoryReading,
   type ServerKind,
 } from './support/servers.ts';
-import { fmtBytes, fmtNumber, median, printTable, type Row } from './support/table.ts';
+import { fmtBytes, fmtNumber, log, median, printTable, type Row } from './support/table.ts';
 
 const DATA_BYTES = 100;
 
@@ -73,10 +73,6 @@ interface RunResult {
   /** A complete snapshot (Apache: the one it writes at start-up; Meerkat: the one it loaded). */
   completeSnapshot: { bytes: number; nodes: number };
   logNotes: string[];
-}
-
-function log(line: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
 
 /** Lines of the server log that say what recovery did. */

@@ -15,7 +15,7 @@ import {
 } from './support/options.ts';
 import { singleServerTable, unitOf } from './support/report.ts';
 import { machineInfo, processCpuMs } from './support/servers.ts';
-import { fmtNumber } from './support/table.ts';
+import { fmtNumber, log } from './support/table.ts';
 import { runWorkloads } from './support/workloads.ts';
 
 const args = parseBenchArgs({ target: { type: 'string' } });
@@ -28,10 +28,6 @@ if (args.help === true) {
   );
   process.exit(0);
 }
-
-const log = (line: string): void => {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-};
 
 const workloads = workloadsFrom(args);
 let server: RunningContender | undefined;

@@ -21,7 +21,7 @@ import { repoRoot } from '../test/support/server-process.ts';
 import type { FromWorker, ToWorker, WindowStats, WorkerInput } from './snapshot-latency-worker.ts';
 import { Histogram, type HistogramSummary } from './support/histogram.ts';
 import { machineInfo } from './support/servers.ts';
-import { fmtBytes, fmtNumber } from './support/table.ts';
+import { fmtBytes, fmtNumber, log } from './support/table.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,10 +36,6 @@ const { values: args } = parseArgs({
     out: { type: 'string' },
   },
 });
-
-function log(line: string): void {
-  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
-}
 
 interface WindowReport {
   label: string;

@@ -1,4 +1,4 @@
-// Formatting for the bench reports: medians, numbers, and the side-by-side table.
+// Formatting for the bench reports: medians, numbers, the side-by-side table, progress lines.
 
 export function median(values: readonly number[]): number {
   const sorted = values.filter((v) => Number.isFinite(v)).sort((a, b) => a - b);
@@ -51,4 +51,9 @@ export function printTable(rows: readonly Row[], write = (s: string) => process.
     `|${widths.map((w, i) => (i === 0 || i === 4 ? ':' : '-') + '-'.repeat(w) + (i === 0 || i === 4 ? '-' : ':')).join('|')}|\n`,
   );
   for (const c of cells) write(line(c));
+}
+
+/** A progress line on stderr, stamped with the time of day (tables go to stdout). */
+export function log(line: string): void {
+  process.stderr.write(`[${new Date().toISOString().slice(11, 19)}] ${line}\n`);
 }
