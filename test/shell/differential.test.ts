@@ -55,7 +55,11 @@ const isEvent = (line: string): boolean => line.startsWith('WatchedEvent ');
  * compared apart, as one sequence over the whole run (`eventsOf`).
  */
 function asResult(output: string): JsonObject {
-  return { output: sortListLines(output).split('\n').filter((l) => !isEvent(l)) };
+  return {
+    output: sortListLines(output)
+      .split('\n')
+      .filter((l) => !isEvent(l)),
+  };
 }
 
 function eventsOf(outputs: readonly string[]): string[] {
