@@ -16,7 +16,7 @@ import { segmentName } from './log-format.ts';
 import { SnapshotEncoder } from './snapshot-format.ts';
 
 /** Time the walk may hold the event loop in one turn. */
-export const snapshotStepMs = 1;
+const snapshotStepMs = 1;
 /** Nodes walked between clock reads. */
 const nodesPerClockRead = 64;
 /** Encoded bytes gathered before a write to the file. */
