@@ -55,7 +55,8 @@ export class SessionService {
       const session = this.processor.state.sessions.get(sessionId);
       if (link.closed || session === undefined) return;
       this.processor.bind(link, sessionId);
-      this.logger.info(
+      // Debug, as Apache logs it: a line per session costs a sync write on the one thread.
+      this.logger.debug(
         { session: hex(sessionId), timeOutMs, client: link.conn.remoteAddress },
         'session established',
       );
