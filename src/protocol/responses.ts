@@ -10,10 +10,19 @@
 //   WhoAmIResponse { vector<ClientInfo{ustring authScheme; ustring user;}> clientInfo; }
 //   SetSASLResponse { buffer token; }
 //   MultiResponse: ({int type; boolean done; int err;} result)* then {-1, true, -1}
-import { OpCode } from './constants.ts';
+import { OpCode, Xid } from './constants.ts';
 import { ProtocolError, type JuteReader } from './jute/reader.ts';
-import type { JuteWriter } from './jute/writer.ts';
-import { readAclList, readStat, writeAclList, writeStat, type Acl, type Stat } from './records.ts';
+import { JuteWriter } from './jute/writer.ts';
+import {
+  readAclList,
+  readStat,
+  writeAclList,
+  writeStat,
+  writeWatcherEvent,
+  type Acl,
+  type Stat,
+  type WatcherEvent,
+} from './records.ts';
 
 export interface ReplyHeader {
   readonly xid: number;
@@ -238,4 +247,31 @@ export function readReplyHeader(reader: JuteReader): ReplyHeader {
 
 export function writeReplyHeader(writer: JuteWriter, header: ReplyHeader): void {
   writer.writeInt(header.xid).writeLong(header.zxid).writeInt(header.err);
+}
+
+/**
+ * A watch notification as it goes on the wire (xid -1, the txn's zxid, err 0, the event).
+ * A change watched by many sessions is encoded once and the same bytes go to each.
+ */
+export class NotificationFrame {
+  readonly event: WatcherEvent;
+  readonly zxid: bigint;
+  private encoded: Buffer | undefined;
+
+  constructor(event: WatcherEvent, zxid: bigint) {
+    this.event = event;
+    this.zxid = zxid;
+  }
+
+  /** The whole frame, length prefix included; shared, never to be modified. */
+  get bytes(): Buffer {
+    if (this.encoded === undefined) {
+      const writer = new JuteWriter(32 + Buffer.byteLength(this.event.path));
+      const at = writer.beginFrame();
+      writeReplyHeader(writer, { xid: Xid.notification, zxid: this.zxid, err: 0 });
+      writeWatcherEvent(writer, this.event);
+      this.encoded = writer.endFrame(at).view();
+    }
+    return this.encoded;
+  }
 }

@@ -62,6 +62,14 @@ export class JuteWriter {
     return this;
   }
 
+  /** Appends bytes as they are (no length prefix): an already encoded frame. */
+  writeRaw(value: Uint8Array): this {
+    this.ensure(value.length);
+    this.buffer.set(value, this.offset);
+    this.offset += value.length;
+    return this;
+  }
+
   writeUString(value: string | null): this {
     if (value === null) return this.writeInt(-1);
     const bytes = Buffer.byteLength(value, 'utf8');

@@ -24,6 +24,16 @@ export function hasPermission(acl: readonly Acl[], required: number, authIds: Au
   return false;
 }
 
+/** True when everyone may read: `hasPermission(acl, READ, ids)` holds whatever the ids. */
+export function isWorldReadable(acl: readonly Acl[]): boolean {
+  if (acl.length === 0) return true;
+  for (const entry of acl) {
+    if ((entry.perms & Perms.read) !== 0 && entry.id.scheme === 'world' && entry.id.id === 'anyone')
+      return true;
+  }
+  return false;
+}
+
 /** digest scheme id for "user:password": user:BASE64(SHA1("user:password")). */
 export function digestId(userPassword: string): string {
   const colon = userPassword.indexOf(':');

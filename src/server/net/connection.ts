@@ -12,11 +12,12 @@ import {
 import { FrameSplitter } from '../../protocol/framing.ts';
 import { JuteReader, ProtocolError } from '../../protocol/jute/reader.ts';
 import { JuteWriter } from '../../protocol/jute/writer.ts';
-import { writeWatcherEvent, type Id, type WatcherEvent } from '../../protocol/records.ts';
+import type { Id } from '../../protocol/records.ts';
 import { decodeRequest, type AuthRequest } from '../../protocol/requests.ts';
 import {
   encodeResponse,
   writeReplyHeader,
+  type NotificationFrame,
   type ReplyHeader,
   type Response,
 } from '../../protocol/responses.ts';
@@ -246,14 +247,17 @@ export class Connection implements ClientConnection {
     this.packetsSent++;
   }
 
-  sendEvent(event: WatcherEvent, zxid: bigint): void {
+  sendEvent(notification: NotificationFrame): void {
     if (this.phase === 'closed') return;
-    const writer = this.writer();
-    const at = writer.beginFrame();
-    writeReplyHeader(writer, { xid: Xid.notification, zxid, err: 0 });
-    writeWatcherEvent(writer, event);
-    writer.endFrame(at);
     this.packetsSent++;
+    if (this.out !== null) {
+      this.out.writeRaw(notification.bytes);
+      return;
+    }
+    // Nothing else queued for this socket in this turn: the shared frame goes out as it is
+    // (a fan-out to many sessions then costs one write each and no copy).
+    if (this.socket.destroyed) return;
+    if (!this.socket.write(notification.bytes)) this.socket.pause();
   }
 
   close(reason: string): void {

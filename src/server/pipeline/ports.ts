@@ -1,8 +1,8 @@
 // What the request processor needs from the outside: a connection to answer on and a
 // committer that makes txns durable (standalone: the txn log; ensemble: the quorum).
 import type { ConnectResponse } from '../../protocol/connect.ts';
-import type { Id, WatcherEvent } from '../../protocol/records.ts';
-import type { ReplyHeader, Response } from '../../protocol/responses.ts';
+import type { Id } from '../../protocol/records.ts';
+import type { NotificationFrame, ReplyHeader, Response } from '../../protocol/responses.ts';
 import type { Txn } from '../txn/txn.ts';
 import type { WatcherId } from '../watch/watch-manager.ts';
 
@@ -15,7 +15,7 @@ export interface ClientConnection {
   readonly authIds: Id[];
   sendConnectResponse(response: ConnectResponse): void;
   sendReply(header: ReplyHeader, response: Response): void;
-  sendEvent(event: WatcherEvent, zxid: bigint): void;
+  sendEvent(notification: NotificationFrame): void;
   /** Closes the socket after what was already sent has been flushed. */
   close(reason: string): void;
 }

@@ -6,8 +6,8 @@ import type { Clock } from '../../core/clock.ts';
 import { ErrorCode, Perms } from '../../protocol/constants.ts';
 import type { Logger } from '../../core/logger.ts';
 import type { Request } from '../../protocol/requests.ts';
-import { emptyResponse, type Response } from '../../protocol/responses.ts';
-import { hasPermission } from '../acl/acl.ts';
+import { emptyResponse, NotificationFrame, type Response } from '../../protocol/responses.ts';
+import { hasPermission, isWorldReadable } from '../acl/acl.ts';
 import { applyTxn, type WatchNotification } from '../txn/apply.ts';
 import { prepareCloseSession, prepareWrite, type WriteRequest } from '../txn/prepare.ts';
 import { processRead, type ReadRequest } from '../txn/read.ts';
@@ -270,14 +270,20 @@ export class RequestProcessor {
 
   private deliver(notifications: readonly WatchNotification[], zxid: bigint): void {
     for (const notification of notifications) {
-      const event = { type: notification.type, state: 3, path: notification.path };
+      // The notification carries the txn's zxid, as 3.9 servers send it.
+      const frame = new NotificationFrame(
+        { type: notification.type, state: 3, path: notification.path },
+        zxid,
+      );
+      // Events need READ on the node as it was when the watch fired (3.8.4+ / 3.9.2+).
+      const readableByAll = isWorldReadable(notification.acl);
       for (const watcher of notification.watchers) {
         const link = this.links.get(watcher);
         if (link === undefined || link.closed) continue;
-        // Events need READ on the node as it was when the watch fired (3.8.4+ / 3.9.2+).
-        if (!hasPermission(notification.acl, Perms.read, link.conn.authIds)) continue;
-        // The notification carries the txn's zxid, as 3.9 servers send it.
-        link.conn.sendEvent(event, zxid);
+        if (!readableByAll && !hasPermission(notification.acl, Perms.read, link.conn.authIds)) {
+          continue;
+        }
+        link.conn.sendEvent(frame);
         this.stats.packetsSent++;
       }
     }
@@ -354,7 +360,7 @@ export class RequestProcessor {
       },
       entry.request,
     );
-    for (const event of result.events ?? []) link.conn.sendEvent(event, -1n);
+    for (const event of result.events ?? []) link.conn.sendEvent(new NotificationFrame(event, -1n));
     this.reply(link, entry, result.err, this.state.lastAppliedZxid, result.response, false);
   }
 

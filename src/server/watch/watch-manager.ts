@@ -33,25 +33,35 @@ export class WatchManager {
     index[table].add(path);
   }
 
-  private clearBits(table: WatchTable, path: string, watcher: WatcherId, mode: number): boolean {
+  private clearBits(table: WatchTable, path: string, watcher: WatcherId, mode: number): void {
     const map = table === 'data' ? this.data : this.child;
     const watchers = map.get(path);
     const bits = watchers?.get(watcher);
-    if (watchers === undefined || bits === undefined || (bits & mode) === 0) return false;
+    if (watchers === undefined || bits === undefined || (bits & mode) === 0) return;
+    this.clearIn(watchers, table, path, watcher, bits, mode);
+    if (watchers.size === 0) map.delete(path);
+  }
+
+  /** Clears `mode` from a watcher's `bits` in the watchers of `path` (left even if empty). */
+  private clearIn(
+    watchers: Map<WatcherId, number>,
+    table: WatchTable,
+    path: string,
+    watcher: WatcherId,
+    bits: number,
+    mode: number,
+  ): void {
     if ((bits & mode & WatchMode.persistentRecursive) !== 0) this.recursiveCount--;
     const left = bits & ~mode;
     if (left !== 0) {
       watchers.set(watcher, left);
-      return true;
+      return;
     }
     watchers.delete(watcher);
-    if (watchers.size === 0) map.delete(path);
     const index = this.byWatcher.get(watcher);
-    index?.[table].delete(path);
-    if (index !== undefined && index.data.size === 0 && index.child.size === 0) {
-      this.byWatcher.delete(watcher);
-    }
-    return true;
+    if (index === undefined) return;
+    index[table].delete(path);
+    if (index.data.size === 0 && index.child.size === 0) this.byWatcher.delete(watcher);
   }
 
   /** Fires watches for an event on `path`; returns the watchers to notify. */
@@ -60,13 +70,15 @@ export class WatchManager {
     const fired = new Set<WatcherId>();
     const exact = map.get(path);
     if (exact !== undefined) {
-      for (const [watcher, bits] of [...exact]) {
+      // Deleting the entry being visited is safe while iterating a Map.
+      for (const [watcher, bits] of exact) {
         // A one-shot watch is consumed even when its notification is suppressed (Apache).
         if ((bits & WatchMode.standard) !== 0) {
-          this.clearBits(table, path, watcher, WatchMode.standard);
+          this.clearIn(exact, table, path, watcher, bits, WatchMode.standard);
         }
         if (exclude?.has(watcher) !== true) fired.add(watcher);
       }
+      if (exact.size === 0) map.delete(path);
     }
     if (table === 'data' && this.recursiveCount > 0) this.triggerAncestors(path, fired, exclude);
     return fired;

@@ -18,7 +18,7 @@ import type {
   SetAclRequest,
   SetDataRequest,
 } from '../../../src/protocol/requests.ts';
-import type { ReplyHeader, Response } from '../../../src/protocol/responses.ts';
+import type { NotificationFrame, ReplyHeader, Response } from '../../../src/protocol/responses.ts';
 import type { ClientConnection, TxnCommitter } from '../../../src/server/pipeline/ports.ts';
 import {
   RequestProcessor,
@@ -247,7 +247,7 @@ export class FakeConnection implements ClientConnection {
     this.replies.push({ header, response });
     this.log.push(`reply:${header.xid}:${header.err}`);
   }
-  sendEvent(event: WatcherEvent, zxid: bigint): void {
+  sendEvent({ event, zxid }: NotificationFrame): void {
     this.events.push({ event, zxid });
     this.log.push(`event:${event.type}:${event.path}`);
   }
