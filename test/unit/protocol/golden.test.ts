@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import {
   JuteReader,
   JuteWriter,
+  NotificationFrame,
   OpCode,
   decodeRequest,
   decodeResponse,
@@ -304,6 +305,17 @@ void test('notification: ReplyHeader{-1, -1, 0} + WatcherEvent', () => {
   assert.deepEqual(readReplyHeader(reader), { xid: -1, zxid: -1n, err: 0 });
   assert.deepEqual(readWatcherEvent(reader), event);
   reader.expectEnd('notification');
+});
+
+void test('NotificationFrame: the framed notification, encoded once and shared', () => {
+  const frame = new NotificationFrame({ type: 3, state: 3, path: '/foo' }, 0x1_0000_0002n);
+  const bytes = hex(
+    '00000020',
+    'ffffffff 0000000100000002 00000000',
+    '00000003 00000003 00000004 2f666f6f',
+  );
+  assert.equal(frame.bytes.toString('hex'), bytes.toString('hex'));
+  assert.equal(frame.bytes, frame.bytes, 'a second watcher gets the same buffer');
 });
 
 function responseGolden(opcode: number, value: Response, bytes: Buffer): void {
