@@ -1,7 +1,8 @@
 // `npm run bench:compare`: Apache ZooKeeper 3.8 (Debian's package; installed with apt-get when
 // missing and this runs as root), Meerkat (this build) and the null server, each started from
-// the same settings on a free loopback port; every workload against each in turn, A B N A B N
-// for --rounds rounds; one table of medians with ratios, server CPU and the generator's CPU.
+// the same settings on a free loopback port, all running through a round; each workload
+// against each in turn (A M N, then M N A, ...) for --rounds rounds, quiet servers before
+// every window; one table of medians with ratios, server CPU and the generator's CPU.
 //
 //   npm run bench:compare -- [--rounds 3] [--workloads ...] [--duration-s 5] ...
 import { spawnSync } from 'node:child_process';
@@ -10,7 +11,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { apacheInstall } from '../test/support/apache-zookeeper.ts';
 import { repoRoot } from '../test/support/server-process.ts';
-import { startContender } from './support/contenders.ts';
+import { startContender, type RunningContender } from './support/contenders.ts';
 import {
   loadFlagsHelp,
   loadOptionsFrom,
@@ -24,9 +25,9 @@ import {
   type ComparisonRow,
   type Contender,
 } from './support/report.ts';
-import { machineInfo, processCpuMs } from './support/servers.ts';
+import { machineInfo, processCpuMs, waitUntilIdle } from './support/servers.ts';
 import { fmtNumber, log } from './support/table.ts';
-import { runWorkloads, type WorkloadName, type WorkloadResult } from './support/workloads.ts';
+import { WorkloadRunner, type WorkloadName, type WorkloadResult } from './support/workloads.ts';
 
 const args = parseBenchArgs({
   rounds: { type: 'string', default: '3' },
@@ -75,21 +76,41 @@ if (contenders.includes('apache')) ensureApache();
 
 const results = new Map<Contender, WorkloadResult[]>(contenders.map((c) => [c, []]));
 for (let round = 1; round <= rounds; round++) {
-  for (const kind of contenders) {
-    // The null server fires no watches: no fan-out figure for it.
-    const names = workloads.filter((w) => !(kind === 'null' && w === 'watch-fanout'));
-    const server = await startContender(kind);
-    log(`round ${round}/${rounds}: ${kind} (pid ${server.pid}, port ${server.port})`);
-    try {
+  // Every contender runs for the whole round, and each workload is measured on all of them
+  // back to back (the order rotating by round), so that drift of this machine over minutes
+  // (disk latency, a neighbour's load) lands on all of them alike rather than on one.
+  const started: { kind: Contender; server: RunningContender; runner: WorkloadRunner }[] = [];
+  try {
+    for (const kind of contenders) {
+      const server = await startContender(kind);
+      log(`round ${round}/${rounds}: ${kind} (pid ${server.pid}, port ${server.port})`);
       const options = {
         ...loadOptionsFrom(args, `127.0.0.1:${server.port}`, `r${round}`),
         serverCpuMs: () => processCpuMs(server.pid),
       };
-      const got = await runWorkloads(options, names, (r) =>
-        log(`  ${kind} ${r.workload}: ${fmtNumber(r.opsPerSec)}/s, p99 ${r.latency.p99} us`),
-      );
-      results.get(kind)?.push(...got);
-    } finally {
+      const runner = await WorkloadRunner.open(options).catch(async (error: unknown) => {
+        await server.stop();
+        throw error;
+      });
+      started.push({ kind, server, runner });
+    }
+    const shift = (round - 1) % started.length;
+    const order = [...started.slice(shift), ...started.slice(0, shift)];
+    for (const workload of workloads) {
+      for (const entry of order) {
+        // The null server fires no watches: no fan-out figure for it.
+        if (entry.kind === 'null' && workload === 'watch-fanout') continue;
+        if (!(await waitUntilIdle(started.map((s) => s.server.pid)))) {
+          log('  (servers still busy after 15 s; measuring anyway)');
+        }
+        const r = await entry.runner.run(workload);
+        log(`  ${entry.kind} ${r.workload}: ${fmtNumber(r.opsPerSec)}/s, p99 ${r.latency.p99} us`);
+        results.get(entry.kind)?.push(r);
+      }
+    }
+  } finally {
+    for (const { server, runner } of started) {
+      await runner.close().catch(() => undefined);
       await server.stop();
     }
   }

@@ -216,3 +216,23 @@ export function processCpuMs(pid: number): number {
 const clockTicksPerSecond = Number(
   spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim() || '100',
 );
+
+/**
+ * Waits until every process has used under `maxPct` of a core over a 300 ms window (a
+ * snapshot, GC or JIT left over from the previous window must not land in the next one's),
+ * for at most `deadlineMs`. Returns false when they did not settle in time.
+ */
+export async function waitUntilIdle(
+  pids: readonly number[],
+  { maxPct = 5, deadlineMs = 15_000 }: { maxPct?: number; deadlineMs?: number } = {},
+): Promise<boolean> {
+  const windowMs = 300;
+  const deadline = performance.now() + deadlineMs;
+  while (performance.now() < deadline) {
+    const before = pids.map(processCpuMs);
+    await delay(windowMs);
+    const busiest = Math.max(...pids.map((pid, i) => processCpuMs(pid) - (before[i] ?? 0)));
+    if ((busiest / windowMs) * 100 < maxPct) return true;
+  }
+  return false;
+}

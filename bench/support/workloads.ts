@@ -212,83 +212,104 @@ async function prepareKeys(options: LoadOptions, client: ZooKeeperClient): Promi
 }
 
 /**
- * Runs the named workloads in order against one server. `delete` removes what `create` made
- * (run create first; without it delete has nothing to do and reports 0).
+ * One server's side of a run: an admin session, the keys get/set/mixed use (made on first
+ * need) and what the create workloads made, which `delete` removes (run create first; without
+ * it delete has nothing to do and reports 0). Workloads run one at a time, in any order.
  */
+export class WorkloadRunner {
+  private readonly options: LoadOptions;
+  private readonly admin: ZooKeeperClient;
+  private keys: string[] | undefined;
+  /** Made by create and not yet deleted, oldest first; and the next name's number. */
+  private readonly created = { parallel: [] as string[], serial: [] as string[] };
+  private readonly nextSeq = { parallel: 0, serial: 0 };
+
+  private constructor(options: LoadOptions, admin: ZooKeeperClient) {
+    this.options = options;
+    this.admin = admin;
+  }
+
+  static async open(options: LoadOptions): Promise<WorkloadRunner> {
+    const admin = createClient(options.connectString, { sessionTimeoutMs: 30_000 });
+    await admin.connect();
+    return new WorkloadRunner(options, admin);
+  }
+
+  async close(): Promise<void> {
+    await this.admin.close();
+  }
+
+  async run(name: WorkloadName): Promise<WorkloadResult> {
+    const options = this.options;
+    const admin = this.admin;
+    if (name === 'connect') return connectWorkload(options);
+    if (name === 'watch-fanout') return fanoutWorkload(options, admin);
+    const base = name.replace('-serial', '');
+    if (['get', 'set', 'mixed'].includes(base)) this.keys ??= await prepareKeys(options, admin);
+    const keys = this.keys ?? [];
+    const serial = name.endsWith('-serial');
+    const kind = serial ? 'serial' : 'parallel';
+    const depth = serial ? 1 : options.depth;
+    const data = Buffer.alloc(options.dataBytes, 0x62);
+    const clients = await openClients(options, serial ? 1 : options.sessions);
+    try {
+      const pick = (): string => keys[Math.floor(Math.random() * keys.length)] as string;
+      let run;
+      if (base === 'create') {
+        const dir = `${root}/${options.runId}/${kind}`;
+        await ensurePath(admin, dir);
+        const made = this.created[kind];
+        run = await closedLoop(options, clients, depth, async (client) => {
+          const path = `${dir}/n${this.nextSeq[kind]++}`;
+          await client.create(path, data);
+          made.push(path);
+        });
+      } else if (base === 'delete') {
+        const queue = this.created[kind];
+        let next = 0;
+        run = await closedLoop(
+          options,
+          clients,
+          depth,
+          async (client) => {
+            const path = queue[next++];
+            if (path !== undefined) await client.delete(path);
+          },
+          () => next >= queue.length,
+        );
+        queue.splice(0, next);
+      } else if (base === 'get') {
+        run = await closedLoop(options, clients, depth, (client) => client.getData(pick()));
+      } else if (base === 'set') {
+        run = await closedLoop(options, clients, depth, (c) => c.setData(pick(), data));
+      } else {
+        run = await closedLoop(options, clients, depth, (client) =>
+          Math.random() < 0.1 ? client.setData(pick(), data) : client.getData(pick()),
+        );
+      }
+      return result(name, run);
+    } finally {
+      await closeAll(clients);
+    }
+  }
+}
+
+/** Runs the named workloads in order against one server. */
 export async function runWorkloads(
   options: LoadOptions,
   names: readonly WorkloadName[],
   onResult: (result: WorkloadResult) => void = () => undefined,
 ): Promise<WorkloadResult[]> {
+  const runner = await WorkloadRunner.open(options);
   const results: WorkloadResult[] = [];
-  const admin = createClient(options.connectString, { sessionTimeoutMs: 30_000 });
-  await admin.connect();
   try {
-    const needsKeys = names.some((n) => /^(get|set|mixed)/.test(n));
-    const keys = needsKeys ? await prepareKeys(options, admin) : [];
-    const created = new Map<'parallel' | 'serial', string[]>([
-      ['parallel', []],
-      ['serial', []],
-    ]);
     for (const name of names) {
-      const serial = name.endsWith('-serial');
-      const kind = serial ? 'serial' : 'parallel';
-      const sessions = serial ? 1 : options.sessions;
-      const depth = serial ? 1 : options.depth;
-      const data = Buffer.alloc(options.dataBytes, 0x62);
-      let outcome: WorkloadResult;
-      if (name === 'connect') {
-        outcome = await connectWorkload(options);
-      } else if (name === 'watch-fanout') {
-        outcome = await fanoutWorkload(options, admin);
-      } else {
-        const clients = await openClients(options, sessions);
-        try {
-          const base = name.replace('-serial', '');
-          const pick = (): string => keys[Math.floor(Math.random() * keys.length)] as string;
-          let run;
-          if (base === 'create') {
-            const dir = `${root}/${options.runId}/${kind}`;
-            await ensurePath(admin, dir);
-            const made = created.get(kind) as string[];
-            let seq = 0;
-            run = await closedLoop(options, clients, depth, async (client) => {
-              const path = `${dir}/n${seq++}`;
-              await client.create(path, data);
-              made.push(path);
-            });
-          } else if (base === 'delete') {
-            const queue = created.get(kind) as string[];
-            let next = 0;
-            run = await closedLoop(
-              options,
-              clients,
-              depth,
-              async (client) => {
-                const path = queue[next++];
-                if (path !== undefined) await client.delete(path);
-              },
-              () => next >= queue.length,
-            );
-          } else if (base === 'get') {
-            run = await closedLoop(options, clients, depth, (client) => client.getData(pick()));
-          } else if (base === 'set') {
-            run = await closedLoop(options, clients, depth, (c) => c.setData(pick(), data));
-          } else {
-            run = await closedLoop(options, clients, depth, (client) =>
-              Math.random() < 0.1 ? client.setData(pick(), data) : client.getData(pick()),
-            );
-          }
-          outcome = result(name, run);
-        } finally {
-          await closeAll(clients);
-        }
-      }
+      const outcome = await runner.run(name);
       results.push(outcome);
       onResult(outcome);
     }
   } finally {
-    await admin.close();
+    await runner.close();
   }
   return results;
 }
