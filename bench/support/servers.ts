@@ -218,21 +218,18 @@ const clockTicksPerSecond = Number(
 );
 
 /**
- * Waits until every process has used under `maxPct` of a core over a 300 ms window (a
- * snapshot, GC or JIT left over from the previous window must not land in the next one's),
- * for at most `deadlineMs`. Returns false when they did not settle in time.
+ * Waits until every process has used under 5% of a core over a 300 ms window (a snapshot, GC
+ * or JIT left over from the previous window must not land in the next one's), for at most
+ * 15 s. Returns false when they did not settle in time.
  */
-export async function waitUntilIdle(
-  pids: readonly number[],
-  { maxPct = 5, deadlineMs = 15_000 }: { maxPct?: number; deadlineMs?: number } = {},
-): Promise<boolean> {
+export async function waitUntilIdle(pids: readonly number[]): Promise<boolean> {
   const windowMs = 300;
-  const deadline = performance.now() + deadlineMs;
+  const deadline = performance.now() + 15_000;
   while (performance.now() < deadline) {
     const before = pids.map(processCpuMs);
     await delay(windowMs);
     const busiest = Math.max(...pids.map((pid, i) => processCpuMs(pid) - (before[i] ?? 0)));
-    if ((busiest / windowMs) * 100 < maxPct) return true;
+    if ((busiest / windowMs) * 100 < 5) return true;
   }
   return false;
 }
