@@ -1,5 +1,9 @@
-// Small readers of parsed command arguments, with zkCli's messages for bad values.
+// Small readers of parsed command arguments, with zkCli's messages for bad values, and the
+// Stat printout the commands share.
+import type { Stat } from '../../../client/index.ts';
+import type { CommandContext } from '../command.ts';
 import { ShellError, checkShellPath } from '../errors.ts';
+import { statLines } from '../format.ts';
 import type { ParsedArgs } from '../options.ts';
 
 /** Positional argument `index` (the command checked there are enough). */
@@ -33,4 +37,9 @@ export function versionOption(input: ParsedArgs): number {
   const value = parseJavaInteger(text, 32);
   if (value === undefined) throw new ShellError('-v argument must be an int value');
   return Number(value);
+}
+
+/** Prints a Stat as zkCli's StatPrinter does. */
+export function printStat(context: CommandContext, stat: Stat): void {
+  for (const line of statLines(stat, context.timeZone)) context.out(line);
 }

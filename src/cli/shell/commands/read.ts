@@ -2,10 +2,10 @@
 import { ZooKeeperError } from '../../../client/index.ts';
 import { ShellError } from '../errors.ts';
 import { noOptions, rawWords, type CommandContext, type ShellCommand } from '../command.ts';
-import { aclLines, statLines } from '../format.ts';
+import { aclLines } from '../format.ts';
 import { javaList } from '../java-format.ts';
 import type { ParsedArgs } from '../options.ts';
-import { pathArgument } from './arguments.ts';
+import { pathArgument, printStat } from './arguments.ts';
 import { visitSubtree } from './tree.ts';
 
 /** zkCli's old `cmd path watch` form: a second argument means -w, after a warning that
@@ -46,7 +46,7 @@ const ls: ShellCommand = {
     }
     const { children, stat } = await client.getChildren(path, { ...options, stat: true });
     context.out(javaList([...children].sort()));
-    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+    if (input.flags.has('s')) printStat(context, stat);
   },
 };
 
@@ -64,7 +64,7 @@ const get: ShellCommand = {
     const path = pathArgument(input, 0);
     const { data, stat } = await context.client().getData(path, watchOption(context, watch));
     context.out(data === null ? 'null' : data.toString('utf8'));
-    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+    if (input.flags.has('s')) printStat(context, stat);
   },
 };
 
@@ -82,7 +82,7 @@ const stat: ShellCommand = {
     const path = pathArgument(input, 0);
     const result = await context.client().exists(path, watchOption(context, watch));
     if (result === null) throw new ShellError(`Node does not exist: ${path}`);
-    statLines(result, context.timeZone).forEach((l) => context.out(l));
+    printStat(context, result);
   },
 };
 
@@ -95,7 +95,7 @@ const getAcl: ShellCommand = {
   async run(context, input) {
     const { acl, stat } = await context.client().getACL(pathArgument(input, 0));
     aclLines(acl).forEach((l) => context.out(l));
-    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+    if (input.flags.has('s')) printStat(context, stat);
   },
 };
 

@@ -10,9 +10,8 @@ import {
 import { parseAcl } from '../acl-parser.ts';
 import type { CommandContext, ShellCommand } from '../command.ts';
 import { ShellError, checkShellPath, keeperMessage } from '../errors.ts';
-import { statLines } from '../format.ts';
 import type { ParsedArgs } from '../options.ts';
-import { argument, parseJavaInteger, pathArgument, versionOption } from './arguments.ts';
+import { argument, parseJavaInteger, pathArgument, printStat, versionOption } from './arguments.ts';
 import { listSubtree, visitSubtree } from './tree.ts';
 
 /** Largest TTL (40 bits of milliseconds), as EphemeralType.TTL checks it. */
@@ -86,7 +85,7 @@ const set: ShellCommand = {
     const path = pathArgument(input, 0);
     const version = versionOption(input);
     const stat = await context.client().setData(path, argument(input, 1), { version });
-    if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+    if (input.flags.has('s')) printStat(context, stat);
   },
 };
 
@@ -154,7 +153,7 @@ const setAcl: ShellCommand = {
     const client = context.client();
     if (!input.flags.has('R')) {
       const stat = await client.setACL(path, acl, { version });
-      if (input.flags.has('s')) statLines(stat, context.timeZone).forEach((l) => context.out(l));
+      if (input.flags.has('s')) printStat(context, stat);
       return;
     }
     // zkCli reports each node that fails and goes on with the rest of the tree.
