@@ -7,10 +7,7 @@
 //   npm run bench:compare -- [--rounds 3] [--workloads ...] [--duration-s 5] ...
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
 import { apacheInstall } from '../test/support/apache-zookeeper.ts';
-import { repoRoot } from '../test/support/server-process.ts';
 import { startContender, type RunningContender } from './support/contenders.ts';
 import {
   loadFlagsHelp,
@@ -27,6 +24,7 @@ import {
 } from './support/report.ts';
 import { machineInfo, processCpuMs, waitUntilIdle } from './support/servers.ts';
 import { fmtNumber, log } from './support/table.ts';
+import { writeResultsFile } from './support/results-file.ts';
 import { WorkloadRunner, type WorkloadName, type WorkloadResult } from './support/workloads.ts';
 
 const args = parseBenchArgs({
@@ -141,12 +139,11 @@ process.stdout.write(
     'null ceiling: a stateless server with canned replies; what the generator and loopback ' +
     'allow here.\n',
 );
-const resultsDir = path.join(repoRoot(), 'bench', 'results');
-await mkdir(resultsDir, { recursive: true });
-const out =
-  args.out ?? path.join(resultsDir, `compare-${new Date().toISOString().slice(0, 10)}.json`);
-await writeFile(
-  out,
-  JSON.stringify({ machine, options, rounds, rows, results: Object.fromEntries(results) }, null, 2),
-);
+const out = await writeResultsFile('compare', args.out, {
+  machine,
+  options,
+  rounds,
+  rows,
+  results: Object.fromEntries(results),
+});
 log(`wrote ${out}`);

@@ -4,14 +4,13 @@
 // successful getData of the last-created znode, with resident memory and disk use.
 //
 //   npm run bench:recovery -- --znodes 100000,1000000 [--rounds N] [--keep]
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { setTimeout as delay } from 'node:timers/promises';
 import { getFreePort } from '../test/support/free-port.ts';
 import { sendFourLetterWord } from '../test/support/four-letter-word.ts';
-import { repoRoot } from '../test/support/server-process.ts';
 import { getDataAttempt, pollUntil, sessionAttempt } from './support/poll.ts';
 import { populate } from './support/populate.ts';
 import {
@@ -27,6 +26,7 @@ import {
   type ServerKind,
 } from './support/servers.ts';
 import { fmtBytes, fmtNumber, log, median, printTable, type Row } from './support/table.ts';
+import { writeResultsFile } from './support/results-file.ts';
 
 const DATA_BYTES = 100;
 
@@ -41,8 +41,24 @@ const { values: args } = parseArgs({
     'populate-deadline-s': { type: 'string', default: '150' },
     keep: { type: 'boolean', default: false },
     out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (args.help === true) {
+  process.stdout.write(
+    'usage: npm run bench:recovery -- [options]\n\n' +
+      'Footprint, cold start and crash recovery, Apache ZooKeeper vs Meerkat, same zoo.cfg.\n\n' +
+      '  --znodes N,M,...          sizes to populate (100 B each) [100000,1000000]\n' +
+      '  --rounds N                rounds per size [3 below 1M, 2 at 1M]\n' +
+      '  --servers a,b             apache,meerkat or one of them [apache,meerkat]\n' +
+      '  --connections S --depth C  populate through S connections x C pipelined [4 x 64]\n' +
+      '  --snap-count N            snapCount of both servers [100000]\n' +
+      '  --populate-deadline-s N   give up populating after N s [150]\n' +
+      '  --keep                    keep the data directories\n' +
+      '  --out FILE                JSON results (default bench/results/recovery-<date>.json)\n',
+  );
+  process.exit(0);
+}
 
 interface RunResult {
   server: ServerKind;
@@ -314,10 +330,6 @@ async function main(): Promise<void> {
     }
   }
   for (const f of failures) process.stdout.write(`FAILED: ${JSON.stringify(f)}\n`);
-  const resultsDir = path.join(repoRoot(), 'bench/results');
-  await mkdir(resultsDir, { recursive: true });
-  const out =
-    args.out ?? path.join(resultsDir, `recovery-${new Date().toISOString().slice(0, 10)}.json`);
   const summary = Object.fromEntries(
     sizes.map((znodes) => [
       znodes,
@@ -330,12 +342,15 @@ async function main(): Promise<void> {
       })),
     ]),
   );
-  const json = JSON.stringify(
-    { bench: 'recovery', date: new Date().toISOString(), machine, args, summary, runs, failures },
-    (_k, v: unknown) => (typeof v === 'bigint' ? v.toString() : v),
-    2,
-  );
-  await writeFile(out, `${json}\n`);
+  const out = await writeResultsFile('recovery', args.out, {
+    bench: 'recovery',
+    date: new Date().toISOString(),
+    machine,
+    args,
+    summary,
+    runs,
+    failures,
+  });
   process.stdout.write(`\nwrote ${out}\n`);
   if (failures.length > 0) process.exitCode = 1;
 }

@@ -3,9 +3,6 @@
 // directory, forceSync=yes) on a free port and measures that.
 //
 //   npm run bench -- [--target host:port] [--workloads get,set] [--duration-s 5] ...
-import { mkdir, writeFile } from 'node:fs/promises';
-import path from 'node:path';
-import { repoRoot } from '../test/support/server-process.ts';
 import { startContender, type RunningContender } from './support/contenders.ts';
 import {
   loadFlagsHelp,
@@ -16,6 +13,7 @@ import {
 import { singleServerTable, unitOf } from './support/report.ts';
 import { machineInfo, processCpuMs } from './support/servers.ts';
 import { fmtNumber, log } from './support/table.ts';
+import { writeResultsFile } from './support/results-file.ts';
 import { runWorkloads } from './support/workloads.ts';
 
 const args = parseBenchArgs({ target: { type: 'string' } });
@@ -55,14 +53,12 @@ try {
   process.stdout.write(
     `\nconnect: ${unitOf('connect')}; watch-fanout: ${unitOf('watch-fanout')}\n`,
   );
-  const resultsDir = path.join(repoRoot(), 'bench', 'results');
-  await mkdir(resultsDir, { recursive: true });
-  const out =
-    args.out ?? path.join(resultsDir, `bench-${new Date().toISOString().slice(0, 10)}.json`);
-  await writeFile(
-    out,
-    JSON.stringify({ machine: machineInfo(), target: connectString, options, results }, null, 2),
-  );
+  const out = await writeResultsFile('bench', args.out, {
+    machine: machineInfo(),
+    target: connectString,
+    options,
+    results,
+  });
   log(`wrote ${out}`);
 } finally {
   await server?.stop();

@@ -6,7 +6,7 @@
 // least 5 s), 5 s without again. Also the worst event-loop stall of this thread per window.
 //
 //   npm run bench:snapshot-latency -- --znodes 1000000 [--snapshots 1] [--window-s 5]
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { monitorEventLoopDelay, PerformanceObserver } from 'node:perf_hooks';
@@ -17,11 +17,11 @@ import { silentLogger } from '../src/core/logger.ts';
 import { configFromOptions } from '../src/server/config.ts';
 import type { SnapshotResult } from '../src/server/persistence/snapshotter.ts';
 import { startServer } from '../src/server/server.ts';
-import { repoRoot } from '../test/support/server-process.ts';
 import type { FromWorker, ToWorker, WindowStats, WorkerInput } from './snapshot-latency-worker.ts';
 import { Histogram, type HistogramSummary } from './support/histogram.ts';
 import { machineInfo } from './support/servers.ts';
 import { fmtBytes, fmtNumber, log } from './support/table.ts';
+import { writeResultsFile } from './support/results-file.ts';
 
 const { values: args } = parseArgs({
   options: {
@@ -34,8 +34,25 @@ const { values: args } = parseArgs({
     snapshots: { type: 'string', default: '1' },
     'force-sync': { type: 'string', default: 'yes' },
     out: { type: 'string' },
+    help: { type: 'boolean', short: 'h' },
   },
 });
+if (args.help === true) {
+  process.stdout.write(
+    'usage: npm run bench:snapshot-latency -- [options]\n\n' +
+      'p99 latency during a snapshot against without one, on an in-process Meerkat.\n\n' +
+      '  --znodes N          znodes of 100 B populated first [1000000]\n' +
+      '  --connections S     load connections [8]\n' +
+      '  --depth C           outstanding requests per connection [32]\n' +
+      '  --write-ratio R     share of setData in the load [0.1]\n' +
+      '  --window-s N        each measured window without a snapshot [5]\n' +
+      '  --warmup-s N        load before the first window [10]\n' +
+      '  --snapshots N       snapshot windows [1]\n' +
+      '  --force-sync yes|no forceSync of the server [yes]\n' +
+      '  --out FILE          JSON results (default bench/results/snapshot-latency-<date>.json)\n',
+  );
+  process.exit(0);
+}
 
 interface WindowReport {
   label: string;
@@ -202,15 +219,15 @@ async function main(): Promise<void> {
       await runWindow(label, snapshot);
     }
     printReport(windows, raw, populated, input, machine);
-    const resultsDir = path.join(repoRoot(), 'bench/results');
-    await mkdir(resultsDir, { recursive: true });
-    const out =
-      args.out ??
-      path.join(resultsDir, `snapshot-latency-${new Date().toISOString().slice(0, 10)}.json`);
-    await writeFile(
-      out,
-      `${JSON.stringify({ bench: 'snapshot-latency', date: new Date().toISOString(), machine, args, input, populated, windows }, null, 2)}\n`,
-    );
+    const out = await writeResultsFile('snapshot-latency', args.out, {
+      bench: 'snapshot-latency',
+      date: new Date().toISOString(),
+      machine,
+      args,
+      input,
+      populated,
+      windows,
+    });
     process.stdout.write(`\nwrote ${out}\n`);
   } finally {
     gcObserver.disconnect();
