@@ -6,6 +6,7 @@ import type { HostAddress } from './host-provider.ts';
 
 export interface TransportHandlers {
   onConnect(): void;
+  /** Bytes received; `chunk` is valid only during the call (the transport may reuse it). */
   onData(chunk: Buffer): void;
   onClose(): void;
 }

@@ -35,14 +35,21 @@ export class FrameSplitter {
     return length;
   }
 
-  /** Feeds a chunk and calls `onFrame` with each complete payload (a view into the data). */
+  /**
+   * Feeds a chunk and calls `onFrame` with each complete payload (a view into the data, valid
+   * during the call). Nothing of `chunk` is kept by reference, so the caller may reuse it.
+   */
   push(chunk: Buffer, onFrame: (payload: Buffer) => void): void {
     let data = chunk;
     if (this.buffered > 0) {
       this.chunks.push(chunk);
       this.buffered += chunk.length;
       const length = this.pendingLength();
-      if (length === undefined || this.buffered < 4 + length) return;
+      if (length === undefined || this.buffered < 4 + length) {
+        // Keep a copy: the caller may reuse `chunk` once this returns.
+        this.chunks[this.chunks.length - 1] = Buffer.from(chunk);
+        return;
+      }
       data = Buffer.concat(this.chunks, this.buffered);
       this.chunks = [];
       this.buffered = 0;

@@ -69,6 +69,24 @@ void test('one byte at a time yields the same frames and buffers the partial tai
   assert.equal(splitter.bufferedBytes, 0);
 });
 
+void test('a caller may reuse its chunk buffer after push (one read buffer for every read)', () => {
+  for (let first = 0; first <= stream.length; first++) {
+    for (let second = first; second <= stream.length; second++) {
+      const readBuffer = Buffer.alloc(stream.length);
+      const splitter = new FrameSplitter({ maxFrameBytes });
+      const frames: Buffer[] = [];
+      for (const chunk of cut(stream, [first, second])) {
+        chunk.copy(readBuffer);
+        splitter.push(readBuffer.subarray(0, chunk.length), (payload) =>
+          frames.push(Buffer.from(payload)),
+        );
+        readBuffer.fill(0xee);
+      }
+      assert.deepEqual(frames, payloads, `split at ${first},${second}`);
+    }
+  }
+});
+
 void test('payloads from a single chunk are views into that chunk (no copy)', () => {
   const seen: Buffer[] = [];
   new FrameSplitter({ maxFrameBytes }).push(stream, (payload) => seen.push(payload));
