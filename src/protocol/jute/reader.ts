@@ -11,14 +11,21 @@ export class TruncatedInputError extends ProtocolError {
   override name = 'TruncatedInputError';
 }
 
+// V8's DataView bigint access is ~4x faster than Buffer's. One view over the whole
+// ArrayBuffer, kept for the next reader: frames of one read, and Node's pooled small buffers,
+// share their ArrayBuffer, so most readers need no view of their own (~150 ns each).
+let cachedView: DataView = new DataView(new ArrayBuffer(0));
+function viewOf(arrayBuffer: ArrayBufferLike): DataView {
+  if (cachedView.buffer !== arrayBuffer) cachedView = new DataView(arrayBuffer);
+  return cachedView;
+}
+
 export class JuteReader {
   private offset: number;
   private readonly end: number;
 
   readonly buffer: Buffer;
   private readonly maxLengthBytes: number;
-  /** Made on the first long read: V8's DataView bigint access is ~4x faster than Buffer's. */
-  private dataView: DataView | undefined;
 
   constructor(
     buffer: Buffer,
@@ -60,12 +67,7 @@ export class JuteReader {
 
   readLong(): bigint {
     this.need(8, 'long');
-    this.dataView ??= new DataView(
-      this.buffer.buffer,
-      this.buffer.byteOffset,
-      this.buffer.byteLength,
-    );
-    const value = this.dataView.getBigInt64(this.offset);
+    const value = viewOf(this.buffer.buffer).getBigInt64(this.buffer.byteOffset + this.offset);
     this.offset += 8;
     return value;
   }
