@@ -12,7 +12,7 @@ export const loadFlags = {
   'data-bytes': { type: 'string', default: '100' },
   connects: { type: 'string', default: '500' },
   'fanout-sessions': { type: 'string', default: '200' },
-  'fanout-rounds': { type: 'string', default: '20' },
+  'fanout-rounds': { type: 'string', default: '50' },
   out: { type: 'string' },
   help: { type: 'boolean', short: 'h' },
 } as const satisfies ParseArgsConfig['options'];
@@ -26,7 +26,7 @@ export const loadFlagsHelp = `Load options (defaults in brackets):
   --data-bytes N          znode data size [100]
   --connects N            sessions opened and closed by 'connect' [500]
   --fanout-sessions N     watchers in 'watch-fanout' [200]
-  --fanout-rounds N       setData rounds in 'watch-fanout' [20]
+  --fanout-rounds N       setData rounds in 'watch-fanout' [50]
   --out FILE              JSON results (default bench/results/<bench>-<date>.json)
 `;
 

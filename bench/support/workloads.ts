@@ -314,34 +314,51 @@ export async function runWorkloads(
   return results;
 }
 
-/** Opens and closes `connects` sessions, 8 at a time; latency is open + close. */
+/** Runs `task` in 8 loops at once while `more()` says so. */
+async function eightAtATime(more: () => boolean, task: () => Promise<void>): Promise<void> {
+  const loop = async (): Promise<void> => {
+    while (more()) await task();
+  };
+  await Promise.all(Array.from({ length: 8 }, loop));
+}
+
+/**
+ * Opens and closes sessions 8 at a time: for the warm-up, then `connects` of them measured;
+ * latency is open + close.
+ */
 async function connectWorkload(options: LoadOptions): Promise<WorkloadResult> {
   const histogram = new Histogram();
   let errors = 0;
-  let next = 0;
-  const window = new CpuWindow(options.serverCpuMs);
-  const worker = async (): Promise<void> => {
-    while (next < options.connects) {
-      next++;
-      const t0 = performance.now();
-      const client = createClient(options.connectString, { sessionTimeoutMs: 30_000 });
-      try {
-        await client.connect();
-        await client.close();
-        histogram.record((performance.now() - t0) * 1000);
-      } catch {
-        errors++;
-        await client.close().catch(() => undefined);
-      }
+  const openClose = async (measured: boolean): Promise<void> => {
+    const t0 = performance.now();
+    const client = createClient(options.connectString, { sessionTimeoutMs: 30_000 });
+    try {
+      await client.connect();
+      await client.close();
+      if (measured) histogram.record((performance.now() - t0) * 1000);
+    } catch {
+      if (measured) errors++;
+      await client.close().catch(() => undefined);
     }
   };
-  await Promise.all(Array.from({ length: 8 }, worker));
+  const warmUntil = performance.now() + options.warmupMs;
+  await eightAtATime(
+    () => performance.now() < warmUntil,
+    () => openClose(false),
+  );
+  let started = 0;
+  const window = new CpuWindow(options.serverCpuMs);
+  await eightAtATime(
+    () => started++ < options.connects,
+    () => openClose(true),
+  );
   return result('connect', { histogram, ops: histogram.count, errors, ...window.end() });
 }
 
 /**
  * `fanoutSessions` sessions each set a data watch on one znode; one setData; the round ends
- * when every session has its event. Latency is per round (setData sent -> last event).
+ * when every session has its event. Rounds for the warm-up, then `fanoutRounds` measured.
+ * Latency is per round (setData sent -> last event).
  */
 async function fanoutWorkload(
   options: LoadOptions,
@@ -350,36 +367,44 @@ async function fanoutWorkload(
   const path = `${root}/${options.runId}/fanout`;
   await ensurePath(admin, path);
   const watchers = await openClients(options, options.fanoutSessions);
+  let sequence = 0;
+  /** One round; its latency in ms, or undefined when not every event came within 10 s. */
+  const round = async (): Promise<number | undefined> => {
+    let arrived = 0;
+    let allArrived: () => void = () => undefined;
+    const done = new Promise<void>((resolve) => (allArrived = resolve));
+    await Promise.all(
+      watchers.map((client) =>
+        client.exists(path, {
+          watch: () => {
+            if (++arrived === watchers.length) allArrived();
+          },
+        }),
+      ),
+    );
+    const t0 = performance.now();
+    await admin.setData(path, Buffer.from(String(sequence++)));
+    let timer: NodeJS.Timeout | undefined;
+    const timedOut = await Promise.race([
+      done.then(() => false),
+      new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
+    ]);
+    clearTimeout(timer);
+    return timedOut ? undefined : performance.now() - t0;
+  };
   const histogram = new Histogram();
   let errors = 0;
-  const window = new CpuWindow(options.serverCpuMs);
   try {
-    for (let round = 0; round < options.fanoutRounds; round++) {
-      let arrived = 0;
-      let allArrived: () => void = () => undefined;
-      const done = new Promise<void>((resolve) => (allArrived = resolve));
-      await Promise.all(
-        watchers.map((client) =>
-          client.exists(path, {
-            watch: () => {
-              if (++arrived === watchers.length) allArrived();
-            },
-          }),
-        ),
-      );
-      const t0 = performance.now();
-      await admin.setData(path, Buffer.from(String(round)));
-      let timer: NodeJS.Timeout | undefined;
-      const timedOut = await Promise.race([
-        done.then(() => false),
-        new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), 10_000))),
-      ]);
-      clearTimeout(timer);
-      if (timedOut) errors++;
-      else histogram.record((performance.now() - t0) * 1000);
+    const warmUntil = performance.now() + options.warmupMs;
+    while (performance.now() < warmUntil) await round();
+    const window = new CpuWindow(options.serverCpuMs);
+    for (let i = 0; i < options.fanoutRounds; i++) {
+      const ms = await round();
+      if (ms === undefined) errors++;
+      else histogram.record(ms * 1000);
     }
+    return result('watch-fanout', { histogram, ops: histogram.count, errors, ...window.end() });
   } finally {
     await closeAll(watchers);
   }
-  return result('watch-fanout', { histogram, ops: histogram.count, errors, ...window.end() });
 }
