@@ -24,9 +24,12 @@ const writeChunkBytes = 512 * 1024;
 /**
  * Written bytes between syncs of the snapshot file. Syncing as it goes keeps the page cache
  * from holding the whole snapshot for one final flush, which would stall the txn log's
- * fdatasync (and every write's reply) behind hundreds of megabytes.
+ * fdatasync (and every write's reply) behind hundreds of megabytes. A log write issued during
+ * one of these syncs still waits for it: measured here (200 MiB written at full speed beside
+ * O_DSYNC log writes), log-write p99 was 9-13 ms with 8 MiB between syncs and ~6 ms with
+ * 1-2 MiB, for the same snapshot time; below 1 MiB the snapshot slows and the log gains nothing.
  */
-const syncEveryBytes = 8 * 1024 * 1024;
+const syncEveryBytes = 2 * 1024 * 1024;
 
 export interface SnapshotResult {
   readonly path: string;
