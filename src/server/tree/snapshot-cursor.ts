@@ -37,31 +37,53 @@ export interface WalkNode extends NodeFields {
 /** A node as it was before a write changed it. */
 interface PreImage {
   readonly fields: NodeFields;
-  readonly children: readonly (readonly [string, WalkNode])[];
+  readonly children: Family;
+}
+
+/** A node's children at the moment the walk took them, as two flat arrays (no tuple each). */
+interface Family {
+  readonly names: readonly string[];
+  readonly nodes: readonly WalkNode[];
+}
+
+/** Children of one visited node still to walk, taken from the last index down. */
+interface Frame extends Family {
+  readonly path: string;
+  next: number;
+}
+
+function familyOf(node: WalkNode): Family {
+  return { names: [...node.children.keys()], nodes: [...node.children.values()] };
 }
 
 export class SnapshotCursor {
   readonly zxid: bigint;
   readonly epoch: number;
-  /** Paths and nodes still to visit, in pairs (one array: no tuple per node). */
-  private readonly stack: (string | WalkNode)[];
+  /**
+   * One frame per visited node whose children are not all walked yet. A node's children are
+   * copied into its frame when it is visited (two flat arrays; child paths are built one at a
+   * time as they are walked), so a parent of 200k children costs one array copy, not 200k
+   * paths and stack entries in a single step.
+   */
+  private readonly frames: Frame[] = [];
+  private root: WalkNode | undefined;
   /** Keyed by node identity: cheaper than by path, and a deleted node keeps its key. */
   private readonly preImages = new Map<WalkNode, PreImage>();
 
   constructor(options: { zxid: bigint; epoch: number; root: WalkNode }) {
     this.zxid = options.zxid;
     this.epoch = options.epoch;
-    this.stack = ['/', options.root];
+    this.root = options.root;
   }
 
   get done(): boolean {
-    return this.stack.length === 0;
+    return this.root === undefined && this.frames.length === 0;
   }
 
   /** Called by the tree before it changes a node; keeps the first pre-image of unvisited ones. */
   preserve(node: WalkNode): void {
     if (node.snapshotEpoch === this.epoch || this.preImages.has(node)) return;
-    this.preImages.set(node, { fields: fieldsOf(node), children: [...node.children] });
+    this.preImages.set(node, { fields: fieldsOf(node), children: familyOf(node) });
   }
 
   /**
@@ -69,25 +91,49 @@ export class SnapshotCursor {
    * Live nodes are passed as they are, without a copy: `emit` must use them before returning.
    */
   step(max: number, emit: (path: string, node: NodeFields) => void): number {
-    const stack = this.stack;
     let count = 0;
-    while (count < max && stack.length > 0) {
-      const node = stack.pop() as WalkNode;
-      const path = stack.pop() as string;
-      assert(node.snapshotEpoch !== this.epoch, `snapshot walk reached ${path} twice`);
-      node.snapshotEpoch = this.epoch;
-      const preImage = this.preImages.size === 0 ? undefined : this.preImages.get(node);
-      if (preImage === undefined) {
-        emit(path, node);
-        for (const [name, child] of node.children) stack.push(childPath(path, name), child);
-      } else {
-        this.preImages.delete(node);
-        emit(path, preImage.fields);
-        for (const [name, child] of preImage.children) stack.push(childPath(path, name), child);
+    if (this.root !== undefined && max > 0) {
+      const root = this.root;
+      this.root = undefined;
+      this.visit('/', root, emit);
+      count++;
+    }
+    const frames = this.frames;
+    while (count < max && frames.length > 0) {
+      const frame = frames[frames.length - 1] as Frame;
+      if (frame.next < 0) {
+        frames.pop();
+        continue;
       }
+      const index = frame.next--;
+      const path = childPath(frame.path, frame.names[index] as string);
+      this.visit(path, frame.nodes[index] as WalkNode, emit);
       count++;
     }
     return count;
+  }
+
+  private visit(path: string, node: WalkNode, emit: (path: string, node: NodeFields) => void) {
+    assert(node.snapshotEpoch !== this.epoch, `snapshot walk reached ${path} twice`);
+    node.snapshotEpoch = this.epoch;
+    const preImage = this.preImages.size === 0 ? undefined : this.preImages.get(node);
+    let children: Family | undefined;
+    if (preImage === undefined) {
+      emit(path, node);
+      if (node.children.size > 0) children = familyOf(node);
+    } else {
+      this.preImages.delete(node);
+      emit(path, preImage.fields);
+      children = preImage.children;
+    }
+    if (children !== undefined && children.names.length > 0) {
+      this.frames.push({
+        path,
+        names: children.names,
+        nodes: children.nodes,
+        next: children.names.length - 1,
+      });
+    }
   }
 
   /** The next records as copies (for tests and tools; snapshots use `step`). */
