@@ -95,6 +95,14 @@ for (let round = 1; round <= rounds; round++) {
     const shift = (round - 1) % started.length;
     const order = [...started.slice(shift), ...started.slice(0, shift)];
     for (const workload of workloads) {
+      if (workload === 'delete' || workload === 'delete-serial') {
+        // Each server deletes nodes its own create made, as many as the fewest any of them
+        // made: otherwise the fastest creator deletes the most, in the longest window. (The
+        // null server keeps no tree; its ceiling stays unlimited.)
+        const servers = started.filter((s) => s.kind !== 'null');
+        const count = Math.min(...servers.map((s) => s.runner.pendingDeletes(workload)));
+        for (const s of servers) s.runner.limitDeletes(workload, count);
+      }
       for (const entry of order) {
         // The null server fires no watches: no fan-out figure for it.
         if (entry.kind === 'null' && workload === 'watch-fanout') continue;

@@ -239,6 +239,18 @@ export class WorkloadRunner {
     await this.admin.close();
   }
 
+  /** Nodes the next `delete` (or `delete-serial`) would remove: what create made and left. */
+  pendingDeletes(workload: 'delete' | 'delete-serial'): number {
+    return this.created[workload === 'delete' ? 'parallel' : 'serial'].length;
+  }
+
+  /** Leaves the next delete at most `count` nodes (the oldest), so that every server of a
+   * comparison deletes as many; the others stay in the tree. */
+  limitDeletes(workload: 'delete' | 'delete-serial', count: number): void {
+    const queue = this.created[workload === 'delete' ? 'parallel' : 'serial'];
+    if (queue.length > count) queue.length = count;
+  }
+
   async run(name: WorkloadName): Promise<WorkloadResult> {
     const options = this.options;
     const admin = this.admin;
