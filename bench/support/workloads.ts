@@ -129,6 +129,8 @@ async function closedLoop(
   op: (client: ZooKeeperClient, loop: number) => Promise<unknown>,
   /** Stop early when an op says there is no more work (delete runs out of znodes). */
   exhausted: () => boolean = () => false,
+  /** End the warm-up early (delete: it must not use up the znodes the window needs). */
+  warmedUp: () => boolean = () => false,
 ): Promise<LoopRun> {
   const histogram = new Histogram();
   let measuring = false;
@@ -158,7 +160,7 @@ async function closedLoop(
       );
     }
   });
-  await raceStop(options.warmupMs, exhausted);
+  await raceStop(options.warmupMs, () => exhausted() || warmedUp());
   measuring = true;
   const window = new CpuWindow(options.serverCpuMs);
   await raceStop(options.durationMs, exhausted);
@@ -241,14 +243,18 @@ export class WorkloadRunner {
 
   /** Nodes the next `delete` (or `delete-serial`) would remove: what create made and left. */
   pendingDeletes(workload: 'delete' | 'delete-serial'): number {
-    return this.created[workload === 'delete' ? 'parallel' : 'serial'].length;
+    return this.deleteQueue(workload).length;
   }
 
   /** Leaves the next delete at most `count` nodes (the oldest), so that every server of a
    * comparison deletes as many; the others stay in the tree. */
   limitDeletes(workload: 'delete' | 'delete-serial', count: number): void {
-    const queue = this.created[workload === 'delete' ? 'parallel' : 'serial'];
+    const queue = this.deleteQueue(workload);
     if (queue.length > count) queue.length = count;
+  }
+
+  private deleteQueue(workload: 'delete' | 'delete-serial'): string[] {
+    return this.created[workload === 'delete' ? 'parallel' : 'serial'];
   }
 
   async run(name: WorkloadName): Promise<WorkloadResult> {
@@ -288,6 +294,7 @@ export class WorkloadRunner {
             if (path !== undefined) await client.delete(path);
           },
           () => next >= queue.length,
+          () => next >= queue.length / 10,
         );
         queue.splice(0, next);
       } else if (base === 'get') {
