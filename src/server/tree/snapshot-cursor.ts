@@ -101,11 +101,8 @@ export class SnapshotCursor {
     const frames = this.frames;
     while (count < max && frames.length > 0) {
       const frame = frames[frames.length - 1] as Frame;
-      if (frame.next < 0) {
-        frames.pop();
-        continue;
-      }
       const index = frame.next--;
+      if (frame.next < 0) frames.pop(); // the frame's last child: `done` stays exact
       const path = childPath(frame.path, frame.names[index] as string);
       this.visit(path, frame.nodes[index] as WalkNode, emit);
       count++;
