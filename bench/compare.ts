@@ -104,8 +104,6 @@ for (let round = 1; round <= rounds; round++) {
         for (const s of servers) s.runner.limitDeletes(workload, count);
       }
       for (const entry of order) {
-        // The null server fires no watches: no fan-out figure for it.
-        if (entry.kind === 'null' && workload === 'watch-fanout') continue;
         if (!(await waitUntilIdle(started.map((s) => s.server.pid)))) {
           log('  (servers still busy after 15 s; measuring anyway)');
         }

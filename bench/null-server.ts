@@ -1,7 +1,9 @@
-// The ceiling of `npm run bench:compare`: a server that keeps no state and answers every
+// The ceiling of `npm run bench:compare`: a server that keeps no tree and answers every
 // request at once with a canned success reply of the same shape a real server sends (a
 // getData reply carries 100 bytes and a Stat), so its throughput is what the load generator
-// and loopback allow on this machine. Watches are never fired: it has no fan-out figure.
+// and loopback allow on this machine. Its one piece of state is a table of armed watches
+// (exists/getData with watch set): a setData fires NodeDataChanged to the sockets armed on
+// its path, as a real server does, so watch fan-out has a ceiling too.
 //
 //   node dist/bench/null-server.js --port 2199 [--host 127.0.0.1]
 import net from 'node:net';
@@ -25,6 +27,18 @@ function cannedBodies(dataBytes: number): Map<number, Buffer> {
   ]);
 }
 
+/** xid -1, zxid 0, err 0, then WatcherEvent { type NodeDataChanged, SyncConnected, path }. */
+function dataChangedEvent(path: Buffer): Buffer {
+  const frame = Buffer.alloc(4 + 16 + 8 + 4 + path.length);
+  frame.writeInt32BE(frame.length - 4, 0);
+  frame.writeInt32BE(-1, 4);
+  frame.writeInt32BE(3, 20); // NodeDataChanged
+  frame.writeInt32BE(3, 24); // SyncConnected
+  frame.writeInt32BE(path.length, 28);
+  path.copy(frame, 32);
+  return frame;
+}
+
 function connectReply(sessionId: bigint, timeoutMs: number): Buffer {
   const frame = Buffer.alloc(4 + 4 + 4 + 8 + 4 + 16 + 1);
   frame.writeInt32BE(frame.length - 4, 0);
@@ -38,6 +52,20 @@ export function startNullServer(port: number, host: string): Promise<net.Server>
   const bodies = cannedBodies(100);
   const empty = Buffer.alloc(0);
   let sessions = 0n;
+  /** Armed one-shot watches: path (latin1) -> sockets. */
+  const watches = new Map<string, Set<net.Socket>>();
+  const arm = (path: string, socket: net.Socket): void => {
+    let sockets = watches.get(path);
+    if (sockets === undefined) watches.set(path, (sockets = new Set()));
+    sockets.add(socket);
+  };
+  const fire = (path: string): void => {
+    const armed = watches.get(path);
+    if (armed === undefined) return;
+    watches.delete(path);
+    const event = dataChangedEvent(Buffer.from(path, 'latin1'));
+    for (const watcher of armed) if (!watcher.destroyed) watcher.write(event);
+  };
   const server = net.createServer({ noDelay: true }, (socket) => {
     let carry: Buffer | undefined;
     let handshaken = false;
@@ -61,6 +89,14 @@ export function startNullServer(port: number, host: string): Promise<net.Server>
         } else if (length >= 8) {
           const xid = data.readInt32BE(at + 4);
           const op = data.readInt32BE(at + 8);
+          if ((op === OP.exists || op === OP.getData || op === OP.setData) && length >= 12) {
+            // Body: path (int length + bytes), then for the reads the watch flag.
+            const pathEnd = at + 16 + data.readInt32BE(at + 12);
+            if (pathEnd >= at + 16 && pathEnd <= at + 4 + length) {
+              if (op === OP.setData) fire(data.toString('latin1', at + 16, pathEnd));
+              else if (data[pathEnd] === 1) arm(data.toString('latin1', at + 16, pathEnd), socket);
+            }
+          }
           const body = bodies.get(op) ?? empty;
           const header = Buffer.allocUnsafe(20);
           header.writeInt32BE(16 + body.length, 0);
