@@ -43,14 +43,24 @@ export class SnapshotEncoder {
   private readonly chunk = new JuteWriter(1 << 20);
 
   nodes(records: readonly NodeRecord[]): Buffer {
-    for (const r of records) this.node(r.path, r);
+    for (const r of records) this.node('', r.path, r);
     return this.takeChunk();
   }
 
-  /** Appends one node to the current chunk (the node is read now, not kept). */
-  node(path: string, r: NodeFields): void {
+  private prefix = '';
+  private prefixBytes: Uint8Array = new Uint8Array(0);
+
+  /**
+   * Appends one node, whose path is `prefix + name`, to the current chunk (the node is read
+   * now, not kept). A prefix is encoded once while consecutive nodes share it.
+   */
+  node(prefix: string, name: string, r: NodeFields): void {
+    if (prefix !== this.prefix) {
+      this.prefix = prefix;
+      this.prefixBytes = Buffer.from(prefix, 'utf8');
+    }
     const writer = this.chunk;
-    writer.writeUString(path).writeBuffer(r.data);
+    writer.writeUStringParts(this.prefixBytes, name).writeBuffer(r.data);
     const ref = this.aclRefs.get(r.acl);
     if (ref === undefined) {
       writer.writeInt(-1);

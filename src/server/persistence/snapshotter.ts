@@ -10,7 +10,7 @@ import { setImmediate as yieldToLoop } from 'node:timers/promises';
 import type { Logger } from '../../core/logger.ts';
 import type { SessionTable } from '../session/session-table.ts';
 import type { DataTree } from '../tree/data-tree.ts';
-import type { NodeFields } from '../tree/snapshot-cursor.ts';
+import type { EmitNode } from '../tree/snapshot-cursor.ts';
 import { fsyncDirectory } from './fs-util.ts';
 import { segmentName } from './log-format.ts';
 import { SnapshotEncoder } from './snapshot-format.ts';
@@ -67,7 +67,7 @@ export async function writeSnapshot(options: {
       syncedBytes = bytes;
     };
     await write(encoder.begin(zxid, sessions));
-    const emit = (path: string, node: NodeFields): void => encoder.node(path, node);
+    const emit: EmitNode = (prefix, name, node) => encoder.node(prefix, name, node);
     while (!cursor.done) {
       const stepEnd = performance.now() + snapshotStepMs;
       do nodes += cursor.step(nodesPerClockRead, emit);

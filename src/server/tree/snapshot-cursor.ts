@@ -3,8 +3,7 @@
 // tree hands the node's pre-image here (copy on write), so the walk yields exactly the tree
 // as it was at `zxid`. Recovery then replays strictly after `zxid`: no fuzzy-snapshot replay
 // tolerance is needed. The walk follows child references, never looking paths up.
-import { assert } from '../../core/assert.ts';
-import { childPath } from '../../core/path.ts';
+import { AssertionError } from '../../core/assert.ts';
 import type { Acl } from '../../protocol/records.ts';
 
 /** The fields of a znode a snapshot stores (a live tree node has them too). */
@@ -48,9 +47,17 @@ interface Family {
 
 /** Children of one visited node still to walk, taken from the last index down. */
 interface Frame extends Family {
-  readonly path: string;
+  /** The node's path and a slash: each child's path is this plus its name. */
+  readonly prefix: string;
   next: number;
 }
+
+/**
+ * Receives a node and its path as `prefix + name`: `prefix` is the parent's path and a slash,
+ * the same string object for every child of one parent (the root: '/' and ''). A snapshot
+ * writer encodes the prefix once per parent instead of a full path per node.
+ */
+export type EmitNode = (prefix: string, name: string, node: NodeFields) => void;
 
 function familyOf(node: WalkNode): Family {
   return { names: [...node.children.keys()], nodes: [...node.children.values()] };
@@ -90,12 +97,12 @@ export class SnapshotCursor {
    * Hands up to `max` nodes to `emit` in parent-before-child order (fewer only at the end).
    * Live nodes are passed as they are, without a copy: `emit` must use them before returning.
    */
-  step(max: number, emit: (path: string, node: NodeFields) => void): number {
+  step(max: number, emit: EmitNode): number {
     let count = 0;
     if (this.root !== undefined && max > 0) {
       const root = this.root;
       this.root = undefined;
-      this.visit('/', root, emit);
+      this.visit('/', '', root, emit);
       count++;
     }
     const frames = this.frames;
@@ -103,29 +110,30 @@ export class SnapshotCursor {
       const frame = frames[frames.length - 1] as Frame;
       const index = frame.next--;
       if (frame.next < 0) frames.pop(); // the frame's last child: `done` stays exact
-      const path = childPath(frame.path, frame.names[index] as string);
-      this.visit(path, frame.nodes[index] as WalkNode, emit);
+      this.visit(frame.prefix, frame.names[index] as string, frame.nodes[index] as WalkNode, emit);
       count++;
     }
     return count;
   }
 
-  private visit(path: string, node: WalkNode, emit: (path: string, node: NodeFields) => void) {
-    assert(node.snapshotEpoch !== this.epoch, `snapshot walk reached ${path} twice`);
+  private visit(prefix: string, name: string, node: WalkNode, emit: EmitNode): void {
+    if (node.snapshotEpoch === this.epoch) {
+      throw new AssertionError(`snapshot walk reached ${prefix}${name} twice`);
+    }
     node.snapshotEpoch = this.epoch;
     const preImage = this.preImages.size === 0 ? undefined : this.preImages.get(node);
     let children: Family | undefined;
     if (preImage === undefined) {
-      emit(path, node);
+      emit(prefix, name, node);
       if (node.children.size > 0) children = familyOf(node);
     } else {
       this.preImages.delete(node);
-      emit(path, preImage.fields);
+      emit(prefix, name, preImage.fields);
       children = preImage.children;
     }
     if (children !== undefined && children.names.length > 0) {
       this.frames.push({
-        path,
+        prefix: name === '' ? prefix : `${prefix}${name}/`,
         names: children.names,
         nodes: children.nodes,
         next: children.names.length - 1,
@@ -136,7 +144,7 @@ export class SnapshotCursor {
   /** The next records as copies (for tests and tools; snapshots use `step`). */
   next(max: number): NodeRecord[] {
     const out: NodeRecord[] = [];
-    this.step(max, (path, node) => out.push({ path, ...fieldsOf(node) }));
+    this.step(max, (prefix, name, node) => out.push({ path: prefix + name, ...fieldsOf(node) }));
     return out;
   }
 }

@@ -165,3 +165,20 @@ void test('a reused writer (reset) produces the same bytes as a fresh one', () =
     runParameters(seedBase + 403, 200),
   );
 });
+
+void test('a ustring written in two parts (encoded head, string tail) is the whole ustring', () => {
+  // Heads either side of the short-copy cutoff; tails with ASCII, 2-, 3- and 4-byte UTF-8.
+  const textArb = fc.string({ unit: 'binary', maxLength: 48 });
+  const writer = new JuteWriter(4);
+  fc.assert(
+    fc.property(textArb, textArb, fc.nat({ max: 3 }), (head, tail, offset) => {
+      writer.reset();
+      for (let i = 0; i < offset; i++) writer.writeBool(true); // any alignment
+      writer.writeUStringParts(Buffer.from(head, 'utf8'), tail);
+      const reader = new JuteReader(Buffer.from(writer.view()).subarray(offset));
+      assert.equal(reader.readUString(), Buffer.from(head + tail, 'utf8').toString('utf8'));
+      reader.expectEnd('ustring in two parts');
+    }),
+    runParameters(seedBase + 404, 500),
+  );
+});
