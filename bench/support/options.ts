@@ -24,9 +24,10 @@ export const loadFlagsHelp = `Load options (defaults in brackets):
   --sessions S --depth C  sessions x outstanding requests of the parallel workloads [8 x 32]
   --keys N                znodes that get/set/mixed pick from [10000]
   --data-bytes N          znode data size [100]
-  --connects N            sessions opened and closed by 'connect' [500]
+  --connects N            sessions 'connect' opens and closes, at least (and for at
+                          least the window's duration) [500]
   --fanout-sessions N     watchers in 'watch-fanout' [200]
-  --fanout-rounds N       setData rounds in 'watch-fanout' [50]
+  --fanout-rounds N       setData rounds in 'watch-fanout', at least (as connect) [50]
   --out FILE              JSON results (default bench/results/<bench>-<date>.json)
 `;
 

@@ -45,9 +45,9 @@ export interface LoadOptions {
   /** Znodes the get/set/mixed workloads pick from. */
   readonly keys: number;
   readonly dataBytes: number;
-  /** Sessions opened and closed by `connect`. */
+  /** Sessions opened and closed by `connect`, at least (the window lasts `durationMs` too). */
   readonly connects: number;
-  /** Watching sessions and rounds of `watch-fanout`. */
+  /** Watching sessions and rounds (at least, as `connects`) of `watch-fanout`. */
   readonly fanoutSessions: number;
   readonly fanoutRounds: number;
   /** A fresh prefix per run, so servers that keep state never see a name twice. */
@@ -342,8 +342,19 @@ async function eightAtATime(more: () => boolean, task: () => Promise<void>): Pro
 }
 
 /**
- * Opens and closes sessions 8 at a time: for the warm-up, then `connects` of them measured;
- * latency is open + close.
+ * A measured window of at least `count` operations and at least `durationMs`: a few hundred
+ * sessions or rounds take well under a second, a window in which one stall of the machine
+ * moved a rate by half.
+ */
+function countAndDuration(count: number, durationMs: number): () => boolean {
+  const until = performance.now() + durationMs;
+  let started = 0;
+  return () => started++ < count || performance.now() < until;
+}
+
+/**
+ * Opens and closes sessions 8 at a time: for the warm-up, then measured for at least
+ * `connects` sessions and the window's duration; latency is open + close.
  */
 async function connectWorkload(options: LoadOptions): Promise<WorkloadResult> {
   const histogram = new Histogram();
@@ -365,18 +376,15 @@ async function connectWorkload(options: LoadOptions): Promise<WorkloadResult> {
     () => performance.now() < warmUntil,
     () => openClose(false),
   );
-  let started = 0;
   const window = new CpuWindow(options.serverCpuMs);
-  await eightAtATime(
-    () => started++ < options.connects,
-    () => openClose(true),
-  );
+  await eightAtATime(countAndDuration(options.connects, options.durationMs), () => openClose(true));
   return result('connect', { histogram, ops: histogram.count, errors, ...window.end() });
 }
 
 /**
  * `fanoutSessions` sessions each set a data watch on one znode; one setData; the round ends
- * when every session has its event. Rounds for the warm-up, then `fanoutRounds` measured.
+ * when every session has its event. Rounds for the warm-up, then measured for at least
+ * `fanoutRounds` rounds and the window's duration.
  * Latency is per round (setData sent -> last event).
  */
 async function fanoutWorkload(
@@ -417,7 +425,8 @@ async function fanoutWorkload(
     const warmUntil = performance.now() + options.warmupMs;
     while (performance.now() < warmUntil) await round();
     const window = new CpuWindow(options.serverCpuMs);
-    for (let i = 0; i < options.fanoutRounds; i++) {
+    const more = countAndDuration(options.fanoutRounds, options.durationMs);
+    while (more()) {
       const ms = await round();
       if (ms === undefined) errors++;
       else histogram.record(ms * 1000);
