@@ -1,6 +1,7 @@
 // The transaction log on disk, as the standalone server's TxnCommitter. Group commit: every
 // batch handed over while a write is in flight is merged into the next single write and
-// single fdatasync, and `done` is called only after that sync (forceSync=no skips it).
+// single fdatasync, and `done` is called only after that sync (forceSync=no skips it); the next
+// write starts before the replies of the one just synced go out.
 // Segments are preallocated in preAllocSize steps and rolled over when a snapshot starts.
 // After a failed write nothing queued is acknowledged, and the next write starts again at
 // the end of the last durable record, so a failure never leaves a gap or a duplicate zxid.
@@ -116,32 +117,53 @@ export class FileTxnLog implements TxnCommitter {
     this.rollPending = true;
   }
 
+  /**
+   * Writes queued batches, one write in flight. Once a write is durable the next one starts
+   * before its batch is acknowledged, so the disk works while that batch's replies go out.
+   */
   private async drain(): Promise<void> {
     this.writing = true;
-    while (this.queue.length > 0) {
-      const batch = this.queue;
-      this.queue = [];
-      const txns =
-        batch.length === 1 ? (batch[0] as PendingBatch).txns : batch.flatMap((b) => b.txns);
+    let inFlight = this.startWrite();
+    while (inFlight !== undefined) {
+      const { batch, txnCount, written } = inFlight;
       try {
-        await this.write(txns);
+        await written;
       } catch (error) {
         this.dirty = true;
         const failure = error instanceof Error ? error : new Error(String(error));
         this.options.logger.error(
-          { err: failure.message, segment: this.segment, txns: txns.length },
+          { err: failure.message, segment: this.segment, txns: txnCount },
           'txn log write failed: refusing the batch and everything queued behind it',
         );
         const failed = [...batch, ...this.queue];
         this.queue = [];
         for (const b of failed) b.done(failure);
         await this.cutRefusedBytes();
+        inFlight = this.startWrite();
         continue;
       }
+      // Before the next write starts: a snapshot it asks for rolls the log over at that write.
+      this.options.onDurable?.(txnCount);
+      inFlight = this.startWrite();
       for (const b of batch) b.done(undefined);
-      this.options.onDurable?.(txns.length);
+      inFlight ??= this.startWrite();
     }
     this.writing = false;
+  }
+
+  /** Starts writing everything queued, if anything is. */
+  private startWrite():
+    { batch: PendingBatch[]; txnCount: number; written: Promise<void> } | undefined {
+    if (this.queue.length === 0) return undefined;
+    const batch = this.queue;
+    this.queue = [];
+    const txns =
+      batch.length === 1 ? (batch[0] as PendingBatch).txns : batch.flatMap((b) => b.txns);
+    const written = this.write(txns);
+    // Awaited by drain() once the batch before it is acknowledged; handled here so that a
+    // rejection in between is never reported as unhandled.
+    written.catch(() => undefined);
+    return { batch, txnCount: txns.length, written };
   }
 
   private async write(txns: readonly Txn[]): Promise<void> {

@@ -1,5 +1,6 @@
 // FileTxnLog against an in-memory LogFile (the injectable disk): a batch is acknowledged only
-// after its fdatasync; batches arriving during a write are group-committed; a failed write
+// after its fdatasync; batches arriving during a write are group-committed, and their write is
+// under way before the batch before them is acknowledged; a failed write
 // acknowledges nothing queued and the next write starts at the last durable record; roll-over
 // and preallocation. Only directory fsyncs touch the real file system (a temp dir).
 import assert from 'node:assert/strict';
@@ -124,6 +125,66 @@ void describe('FileTxnLog', () => {
     assert.equal(log.syncs, 3, 'one datasync per write: 1, 2-3, then 4 and 5 together');
     await log.close();
     assert.ok(file.closed);
+  });
+
+  void it('has the next write under way before it acknowledges the batch before it', async () => {
+    const { log, files } = await rig();
+    await commit(log, [txn(1n)], []);
+    const file = files.get('log.1') as MemFile;
+    const gate = deferred();
+    file.hold = gate.promise;
+    const writes = (): number => file.calls.filter((c) => c.startsWith('write')).length;
+    const writesAtAck: number[] = [];
+    const ack = (txns: Txn[]): Promise<Error | undefined> =>
+      new Promise((resolve) =>
+        log.commit(txns, (error) => {
+          writesAtAck.push(writes());
+          resolve(error);
+        }),
+      );
+    const first = ack([txn(2n)]);
+    for (let i = 0; i < 5; i++) await tick();
+    const second = ack([txn(3n)]);
+    const writesBefore = writes();
+    file.hold = undefined;
+    gate.release();
+    assert.deepStrictEqual(await Promise.all([first, second]), [undefined, undefined]);
+    assert.deepStrictEqual(writesAtAck, [writesBefore + 1, writesBefore + 1]);
+    assert.deepStrictEqual(zxidsIn(file), [1n, 2n, 3n]);
+    await log.close();
+  });
+
+  void it('a write that fails after the batch before it succeeded leaves that batch acked', async () => {
+    const { log, files } = await rig();
+    await commit(log, [txn(1n)], []);
+    const file = files.get('log.1') as MemFile;
+    const gate = deferred();
+    file.hold = gate.promise;
+    const acked: string[] = [];
+    const first = commit(log, [txn(2n)], acked);
+    for (let i = 0; i < 5; i++) await tick();
+    const second = commit(log, [txn(3n)], acked);
+    // Batch 2's datasync is under way (held); the next one, batch 3's, fails.
+    const original = file.datasync.bind(file);
+    file.datasync = () => {
+      file.datasync = original;
+      return Promise.reject(diskError('EIO', 'fdatasync'));
+    };
+    file.hold = undefined;
+    gate.release();
+    assert.equal(await first, 'ok');
+    assert.match(await second, /EIO/);
+    assert.deepStrictEqual(acked, ['2:ok', '3:EIO: i/o error, fdatasync']);
+    assert.equal(await commit(log, [txn(3n, '/again')], []), 'ok');
+    assert.deepStrictEqual(
+      scanLog(file.bytes).txns.map((t) => [t.zxid, t.body]),
+      [
+        [1n, { type: 'delete', path: '/n1' }],
+        [2n, { type: 'delete', path: '/n2' }],
+        [3n, { type: 'delete', path: '/again' }],
+      ],
+    );
+    await log.close();
   });
 
   void it('forceSync=no acknowledges after the write without fdatasync', async () => {
