@@ -11,6 +11,8 @@ export const WatchMode = { standard: 1, persistent: 2, persistentRecursive: 4 } 
 
 type Table = Map<string, Map<WatcherId, number>>;
 
+const noWatchers: ReadonlySet<WatcherId> = new Set();
+
 export type WatchTable = 'data' | 'child';
 
 export class WatchManager {
@@ -65,10 +67,17 @@ export class WatchManager {
   }
 
   /** Fires watches for an event on `path`; returns the watchers to notify. */
-  trigger(table: WatchTable, path: string, exclude?: ReadonlySet<WatcherId>): Set<WatcherId> {
+  trigger(
+    table: WatchTable,
+    path: string,
+    exclude?: ReadonlySet<WatcherId>,
+  ): ReadonlySet<WatcherId> {
     const map = table === 'data' ? this.data : this.child;
-    const fired = new Set<WatcherId>();
     const exact = map.get(path);
+    const recursive = table === 'data' && this.recursiveCount > 0;
+    // Most writes fire nothing: no set allocated for them.
+    if (exact === undefined && !recursive) return noWatchers;
+    const fired = new Set<WatcherId>();
     if (exact !== undefined) {
       // Deleting the entry being visited is safe while iterating a Map.
       for (const [watcher, bits] of exact) {
@@ -80,7 +89,7 @@ export class WatchManager {
       }
       if (exact.size === 0) map.delete(path);
     }
-    if (table === 'data' && this.recursiveCount > 0) this.triggerAncestors(path, fired, exclude);
+    if (recursive) this.triggerAncestors(path, fired, exclude);
     return fired;
   }
 
