@@ -24,10 +24,11 @@ export const loadFlagsHelp = `Load options (defaults in brackets):
   --sessions S --depth C  sessions x outstanding requests of the parallel workloads [8 x 32]
   --keys N                znodes that get/set/mixed pick from [10000]
   --data-bytes N          znode data size [100]
-  --connects N            sessions 'connect' opens and closes, at least (and for at
-                          least the window's duration) [500]
+  --connects N            'connect' opens and closes at least N sessions, and goes on
+                          for the whole measured window [500]
   --fanout-sessions N     watchers in 'watch-fanout' [200]
-  --fanout-rounds N       setData rounds in 'watch-fanout', at least (as connect) [50]
+  --fanout-rounds N       'watch-fanout' runs at least N setData rounds, and goes on
+                          for the whole measured window [50]
   --out FILE              JSON results (default bench/results/<bench>-<date>.json)
 `;
 

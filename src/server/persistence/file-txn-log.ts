@@ -19,6 +19,13 @@ interface PendingBatch {
   readonly done: (error: Error | undefined) => void;
 }
 
+/** The write under way: what it holds and when it is durable. */
+interface WriteInFlight {
+  readonly batch: readonly PendingBatch[];
+  readonly txnCount: number;
+  readonly written: Promise<void>;
+}
+
 /** The part of a file handle the log uses: the disk is an injected edge, so tests can fail it. */
 export interface LogFile {
   write(
@@ -152,8 +159,7 @@ export class FileTxnLog implements TxnCommitter {
   }
 
   /** Starts writing everything queued, if anything is. */
-  private startWrite():
-    { batch: PendingBatch[]; txnCount: number; written: Promise<void> } | undefined {
+  private startWrite(): WriteInFlight | undefined {
     if (this.queue.length === 0) return undefined;
     const batch = this.queue;
     this.queue = [];
